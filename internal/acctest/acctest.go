@@ -1,0 +1,210 @@
+// Package acctest is the one acceptance-test harness every package uses: it finds or starts
+// the local sandbox, points the provider at it through the environment, and runs Terraform
+// configurations through OpenTofu (or Terraform 1.5.7 with `make testacc-terraform`).
+package acctest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/octollm/terraform-provider-octollm/internal/provider"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
+)
+
+// ProtoV6ProviderFactories serves the provider in-process to every test configuration.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"octollm": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+var current *sandbox.State
+
+// Sandbox returns the running sandbox; it is set by Main when TF_ACC is set.
+func Sandbox() *sandbox.State { return current }
+
+// Main runs a package's tests. With TF_ACC set it reuses the sandbox `make test` or
+// `make sandbox` started (OCTOLLM_SANDBOX_DIR, else <repo>/.sandbox), or starts one of its own
+// on free ports and stops it afterwards, even when tests fail.
+func Main(m *testing.M) {
+	if os.Getenv("TF_ACC") == "" {
+		os.Exit(m.Run())
+	}
+	code, err := runWithSandbox(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func runWithSandbox(m *testing.M) (int, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return 1, err
+	}
+	if err := useCLI(root); err != nil {
+		return 1, err
+	}
+	dir := os.Getenv("OCTOLLM_SANDBOX_DIR")
+	if dir != "" {
+		s, ok := sandbox.Running(dir)
+		if !ok {
+			return 1, fmt.Errorf("OCTOLLM_SANDBOX_DIR=%s has no running sandbox: start one with `make sandbox` or unset it", dir)
+		}
+		return runAgainst(m, s), nil
+	}
+	if s, ok := sandbox.Running(filepath.Join(root, ".sandbox")); ok {
+		return runAgainst(m, s), nil
+	}
+	own, err := os.MkdirTemp("", "octollm-acctest-sandbox-")
+	if err != nil {
+		return 1, err
+	}
+	bin, err := sandboxBinary(root)
+	if err != nil {
+		return 1, err
+	}
+	base, err := freePortBase()
+	if err != nil {
+		return 1, err
+	}
+	up := exec.Command(bin, "up", "--dir", own, "--bin", filepath.Join(root, "bin"))
+	up.Env = append(os.Environ(), "OCTOLLM_SANDBOX_PORT_BASE="+strconv.Itoa(base))
+	up.Stdout, up.Stderr = os.Stderr, os.Stderr
+	defer func() {
+		down := exec.Command(bin, "down", "--dir", own)
+		down.Stdout, down.Stderr = os.Stderr, os.Stderr
+		_ = down.Run()
+	}()
+	if err := up.Run(); err != nil {
+		return 1, fmt.Errorf("start a sandbox for this package: %w", err)
+	}
+	s, ok := sandbox.Running(own)
+	if !ok {
+		return 1, fmt.Errorf("the sandbox in %s did not stay up; see %s/logs", own, own)
+	}
+	return runAgainst(m, s), nil
+}
+
+func runAgainst(m *testing.M, s *sandbox.State) int {
+	current = s
+	for _, kv := range s.Env() {
+		_ = os.Setenv(kv[0], kv[1])
+	}
+	return m.Run()
+}
+
+// useCLI points terraform-plugin-testing at bin/tofu unless TF_ACC_TERRAFORM_PATH names
+// another CLI; OpenTofu needs the provider address spelled for its registry.
+func useCLI(root string) error {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		cli = filepath.Join(root, "bin", "tofu")
+		if _, err := os.Stat(cli); err != nil {
+			return fmt.Errorf("%s not found: run `make tools` (or set TF_ACC_TERRAFORM_PATH)", cli)
+		}
+		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", cli)
+	}
+	if strings.HasPrefix(filepath.Base(cli), "tofu") {
+		setDefault("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+		setDefault("TF_ACC_PROVIDER_NAMESPACE", "octollm")
+	}
+	return nil
+}
+
+func setDefault(k, v string) {
+	if os.Getenv(k) == "" {
+		_ = os.Setenv(k, v)
+	}
+}
+
+// sandboxBinary builds bin/octollm-sandbox from this checkout, so a package run by hand
+// always uses the current emulators.
+func sandboxBinary(root string) (string, error) {
+	out := filepath.Join(root, "bin", "octollm-sandbox")
+	cmd := exec.Command("go", "build", "-o", out, "./internal/sandbox/cmd/octollm-sandbox")
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build octollm-sandbox: %w", err)
+	}
+	return out, nil
+}
+
+// freePortBase picks a base where every sandbox port is free, away from `make sandbox`'s.
+func freePortBase() (int, error) {
+	for i := 0; i < 50; i++ {
+		n, err := rand.Int(rand.Reader, big.NewInt(400))
+		if err != nil {
+			return 0, err
+		}
+		base := 20000 + int(n.Int64())*100
+		if portsFree(sandbox.PortsFrom(base)) {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("found no free range of loopback ports for a sandbox")
+}
+
+func portsFree(p sandbox.Ports) bool {
+	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin} {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			return false
+		}
+		_ = l.Close()
+	}
+	return true
+}
+
+// RepoRoot finds the checkout's root from the working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/octollm/terraform-provider-octollm\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("not inside the terraform-provider-octollm checkout")
+		}
+		dir = parent
+	}
+}
+
+// PreCheck skips an acceptance test without TF_ACC, as resource.Test does, and fails fast
+// when TF_ACC is set but the harness did not set the sandbox up. Call it first in any test
+// that reads Sandbox() before resource.Test runs.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does) to run it against the sandbox")
+	}
+	if current == nil {
+		t.Fatal("no sandbox: acceptance tests run through acctest.Main (TF_ACC=1)")
+	}
+}
+
+// RandomName returns prefix-<6 hex>, unique enough for tests sharing one sandbox.
+func RandomName(prefix string) string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return prefix + "-" + hex.EncodeToString(b)
+}

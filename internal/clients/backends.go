@@ -1,0 +1,147 @@
+// Package clients holds the provider's thin GKE, Kubernetes and Stripe clients and the
+// configuration that reaches them. Every resource family reaches its backends through here.
+package clients
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	stripeclient "github.com/stripe/stripe-go/v76/client"
+)
+
+// StripeConfig is the provider's stripe block after environment defaults were applied.
+type StripeConfig struct {
+	APIKey  string
+	APIBase string // default https://api.stripe.com; the local sandbox's emulator otherwise
+}
+
+// Config is the whole provider configuration.
+type Config struct {
+	Namespace      string
+	RequestTimeout time.Duration
+	GKE            GKEConfig
+	Kubernetes     KubeConfig
+	Stripe         StripeConfig
+}
+
+// ErrNoClusterConfig is returned when a resource needs a cluster and nothing says which.
+var ErrNoClusterConfig = errors.New("no GKE or Kubernetes configuration: set the provider's gke block " +
+	"(project, location, cluster; or GOOGLE_PROJECT, OCTOLLM_GKE_LOCATION, OCTOLLM_GKE_CLUSTER) " +
+	"or its kubernetes block (host and token, or config_path; or KUBE_HOST and KUBE_TOKEN, or KUBE_CONFIG_PATH)")
+
+// Backends connects lazily: a plan that only validates configuration never dials anything,
+// and a configuration only one backend needs is checked when that backend is first used.
+type Backends struct {
+	Config Config
+
+	gkeOnce sync.Once
+	gke     *GKE
+	gkeErr  error
+
+	kubeOnce sync.Once
+	kube     *Kube
+	kubeErr  error
+
+	stripeOnce sync.Once
+	stripe     *stripeclient.API
+	stripeErr  error
+}
+
+// NewBackends returns the backends of a configuration; nothing is dialled yet.
+func NewBackends(cfg Config) *Backends {
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	return &Backends{Config: cfg}
+}
+
+// GKE returns the GKE client, or an error naming what is missing.
+func (b *Backends) GKE(ctx context.Context) (*GKE, error) {
+	b.gkeOnce.Do(func() {
+		c := b.Config.GKE
+		if !c.Configured() {
+			if b.Config.Kubernetes.Configured() {
+				b.gkeErr = errors.New("no GKE configuration: set the provider's gke block (project, location, cluster) or GOOGLE_PROJECT, OCTOLLM_GKE_LOCATION and OCTOLLM_GKE_CLUSTER")
+			} else {
+				b.gkeErr = ErrNoClusterConfig
+			}
+			return
+		}
+		var missing []string
+		for _, f := range []struct{ name, env, v string }{
+			{"gke.project", "GOOGLE_PROJECT", c.Project},
+			{"gke.location", "OCTOLLM_GKE_LOCATION", c.Location},
+			{"gke.cluster", "OCTOLLM_GKE_CLUSTER", c.Cluster},
+		} {
+			if f.v == "" {
+				missing = append(missing, fmt.Sprintf("%s (%s)", f.name, f.env))
+			}
+		}
+		if len(missing) > 0 {
+			b.gkeErr = fmt.Errorf("incomplete gke configuration: set %v", missing)
+			return
+		}
+		b.gke, b.gkeErr = NewGKE(ctx, c, b.Config.RequestTimeout)
+	})
+	return b.gke, b.gkeErr
+}
+
+// Kube returns the Kubernetes client: from the kubernetes block when it is set, otherwise
+// derived from the GKE cluster (endpoint, CA and a Google token).
+func (b *Backends) Kube(ctx context.Context) (*Kube, error) {
+	b.kubeOnce.Do(func() {
+		if b.Config.Kubernetes.Configured() {
+			cfg, err := RESTConfigFromBlock(b.Config.Kubernetes)
+			if err != nil {
+				b.kubeErr = err
+				return
+			}
+			b.kube, b.kubeErr = NewKube(cfg, "kubernetes block", b.Config.RequestTimeout)
+			return
+		}
+		gke, err := b.GKE(ctx)
+		if err != nil {
+			b.kubeErr = err
+			return
+		}
+		cluster, err := gke.GetCluster(ctx, gke.Config.ClusterName())
+		if err != nil {
+			b.kubeErr = fmt.Errorf("derive Kubernetes access from the GKE cluster: %w", err)
+			return
+		}
+		cfg, err := RESTConfigFromGKE(cluster, gke.Tokens)
+		if err != nil {
+			b.kubeErr = err
+			return
+		}
+		b.kube, b.kubeErr = NewKube(cfg, "GKE cluster "+gke.Config.ClusterName(), b.Config.RequestTimeout)
+	})
+	return b.kube, b.kubeErr
+}
+
+// Stripe returns the Stripe client, or an error naming what is missing.
+func (b *Backends) Stripe() (*stripeclient.API, error) {
+	b.stripeOnce.Do(func() {
+		c := b.Config.Stripe
+		if c.APIKey == "" {
+			b.stripeErr = errors.New("no Stripe configuration: set stripe.api_key (STRIPE_API_KEY) for tenants with billing and billing plans")
+			return
+		}
+		cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3)}
+		if c.APIBase != "" {
+			cfg.URL = stripe.String(c.APIBase)
+		}
+		backend := stripe.GetBackendWithConfig(stripe.APIBackend, cfg)
+		api := &stripeclient.API{}
+		api.Init(c.APIKey, &stripe.Backends{API: backend, Connect: backend, Uploads: backend})
+		b.stripe = api
+	})
+	return b.stripe, b.stripeErr
+}
+
+func homeDir() (string, error) { return os.UserHomeDir() }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/faults"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/gkeemu"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/stripeemu"
+)
+
+// emulators serves the GKE emulator (gRPC), the Stripe emulator (HTTP, validated against
+// stripe-mock) and an admin endpoint that changes injected faults at run time.
+func emulators(args []string) error {
+	fs := flag.NewFlagSet("emulators", flag.ExitOnError)
+	dir := fs.String("dir", ".sandbox", "state directory of the sandbox being served")
+	opDuration := fs.Duration("operation-duration", 2*time.Second, "how long each emulated GKE operation runs")
+	_ = fs.Parse(args)
+
+	st, err := sandbox.Load(*dir)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return fmt.Errorf("no sandbox state in %s", *dir)
+	}
+	ca, err := os.ReadFile(st.CACert)
+	if err != nil {
+		return err
+	}
+	restCfg, err := clientcmd.BuildConfigFromFlags("", st.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	kube, err := kubernetes.NewForConfig(restCfg)
+	if err != nil {
+		return err
+	}
+	gkeFaults, err := faults.FromEnv("OCTOLLM_SANDBOX_GKE_FAULT")
+	if err != nil {
+		return err
+	}
+	stripeFaults, err := faults.FromEnv("OCTOLLM_SANDBOX_STRIPE_FAULT")
+	if err != nil {
+		return err
+	}
+	// The admin endpoint can switch faults on later, so the injectors always exist.
+	if gkeFaults == nil {
+		gkeFaults = faults.New(0, 0, time.Now().UnixNano())
+	}
+	if stripeFaults == nil {
+		stripeFaults = faults.New(0, 0, time.Now().UnixNano())
+	}
+
+	gke, err := gkeemu.New(gkeemu.Config{
+		Project: sandbox.Project, Location: sandbox.Location, Cluster: sandbox.Cluster,
+		Endpoint:          fmt.Sprintf("127.0.0.1:%d", st.Ports.APIServer),
+		CACertPEM:         ca,
+		MasterVersion:     sandbox.KubernetesVersion[1:] + "-gke.100",
+		OperationDuration: *opDuration,
+		Token:             st.Token,
+		Kube:              kube,
+		Faults:            gkeFaults,
+	})
+	if err != nil {
+		return err
+	}
+	gkeLis, err := net.Listen("tcp", st.GKEEndpoint())
+	if err != nil {
+		return err
+	}
+	stripe := stripeemu.New(stripeemu.Config{
+		ValidatorURL: fmt.Sprintf("http://127.0.0.1:%d", st.Ports.StripeMock),
+		Faults:       stripeFaults,
+	})
+	stripeSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.Stripe), Handler: stripe, ReadHeaderTimeout: 10 * time.Second}
+
+	admin := http.NewServeMux()
+	admin.Handle("/faults/gke", gkeFaults.ControlHandler())
+	admin.Handle("/faults/stripe", stripeFaults.ControlHandler())
+	adminSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.EmulatorsAdmin), Handler: admin, ReadHeaderTimeout: 10 * time.Second}
+
+	errs := make(chan error, 3)
+	go func() { errs <- gke.Serve(gkeLis) }()
+	go func() { errs <- stripeSrv.ListenAndServe() }()
+	go func() { errs <- adminSrv.ListenAndServe() }()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	select {
+	case <-ctx.Done():
+	case err = <-errs:
+	}
+	gke.Stop()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = stripeSrv.Shutdown(shutdownCtx)
+	_ = adminSrv.Shutdown(shutdownCtx)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
