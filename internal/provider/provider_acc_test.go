@@ -23,7 +23,7 @@ func TestAccProvider_noClusterConfiguration(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `data "octollm_cluster" "this" {}`,
+			Config:      `data "octollm_cluster" "this" {}`,
 			ExpectError: regexp.MustCompile(`(?s)no GKE or Kubernetes configuration: set the provider's gke block.*GOOGLE_PROJECT.*OCTOLLM_GKE_LOCATION.*OCTOLLM_GKE_CLUSTER.*kubernetes block.*KUBE_HOST.*KUBE_CONFIG_PATH`),
 		}},
 	})

@@ -19,10 +19,10 @@ import (
 // pki holds the paths of the certificates and keys one sandbox run generates: a cluster CA,
 // the apiserver's serving certificate and the service-account signing key.
 type pki struct {
-	CACert, CAKey         string
+	CACert, CAKey           string
 	ServingCert, ServingKey string
-	ServiceAccountKey     string
-	ServiceAccountPub     string
+	ServiceAccountKey       string
+	ServiceAccountPub       string
 }
 
 func newPKI(dir string) (*pki, error) {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates docs/ from the provider schema, templates/ and examples/ with tfplugindocs.
+# The schema is read through Terraform 1.5.7 with dev_overrides, so nothing is downloaded.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bash scripts/dev-overrides.sh "$ROOT/bin" >"$tmp/dev.tfrc"
+cat >"$tmp/main.tf" <<'TF'
+terraform {
+  required_providers {
+    octollm = { source = "octollm/octollm" }
+  }
+}
+TF
+TF_CLI_CONFIG_FILE=$tmp/dev.tfrc "$ROOT/bin/terraform" -chdir="$tmp" providers schema -json >"$tmp/schema.json" 2>"$tmp/stderr" || {
+	cat "$tmp/stderr" >&2
+	exit 1
+}
+"$ROOT/bin/tfplugindocs" generate --provider-name octollm --rendered-provider-name octollm \
+	--providers-schema "$tmp/schema.json"

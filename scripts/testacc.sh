@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the acceptance tests against one sandbox that it starts on its own ports and always
+# stops, even when tests fail, so `make test` never touches the `make demo` sandbox.
+#   scripts/testacc.sh [packages...]   (default ./...)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+DIR=${OCTOLLM_TEST_SANDBOX_DIR:-$ROOT/.sandbox-test}
+export OCTOLLM_SANDBOX_PORT_BASE=${OCTOLLM_TEST_PORT_BASE:-17400}
+SANDBOX=$ROOT/bin/octollm-sandbox
+
+stop() { "$SANDBOX" down --dir "$DIR" >/dev/null || true; }
+trap stop EXIT
+trap 'exit 130' INT TERM
+"$SANDBOX" down --dir "$DIR" >/dev/null 2>&1 || true
+"$SANDBOX" up --dir "$DIR" --bin "$ROOT/bin"
+
+export TF_ACC=1
+export OCTOLLM_SANDBOX_DIR=$DIR
+export TF_ACC_TERRAFORM_PATH=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
+echo "testacc: running acceptance tests through $("$TF_ACC_TERRAFORM_PATH" version | head -1)"
+status=0
+go test -count=1 -timeout 60m "${@:-./...}" || status=$?
+if ((status != 0)); then
+	echo "testacc: FAILED; sandbox logs:" >&2
+	for f in "$DIR"/logs/*.log; do echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2 || true; done
+fi
+exit $status
