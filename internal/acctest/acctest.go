@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"regexp"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -110,6 +111,12 @@ func runAgainst(m *testing.M, s *sandbox.State) int {
 // useCLI points terraform-plugin-testing at bin/tofu unless TF_ACC_TERRAFORM_PATH names
 // another CLI; OpenTofu needs the provider address spelled for its registry.
 func useCLI(root string) error {
+	// A CLI configuration file named but missing only adds a warning to every error.
+	if f := os.Getenv("TF_CLI_CONFIG_FILE"); f != "" {
+		if _, err := os.Stat(f); err != nil {
+			_ = os.Unsetenv("TF_CLI_CONFIG_FILE")
+		}
+	}
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
 		cli = filepath.Join(root, "bin", "tofu")
@@ -200,6 +207,20 @@ func PreCheck(t *testing.T) {
 	if current == nil {
 		t.Fatal("no sandbox: acceptance tests run through acctest.Main (TF_ACC=1)")
 	}
+}
+
+// ErrorText matches an error message however Terraform wraps it: text is taken literally,
+// except that "..." matches anything and every run of spaces matches any whitespace.
+func ErrorText(text string) *regexp.Regexp {
+	parts := strings.Split(text, "...")
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }
 
 // RandomName returns prefix-<6 hex>, unique enough for tests sharing one sandbox.

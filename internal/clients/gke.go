@@ -158,13 +158,16 @@ func (g *GKE) GetCluster(ctx context.Context, name string) (*containerpb.Cluster
 
 // GKEError turns a gRPC status into an error that says what to check.
 func GKEError(op string, err error, endpoint string) error {
-	st, ok := status.FromError(err)
-	if !ok {
-		return fmt.Errorf("gke: %s: %w", op, err)
-	}
 	where := "the GKE API"
 	if endpoint != "" {
 		where = endpoint
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("gke: %s: %s could not be reached in time: check gke.endpoint and the network, or raise request_timeout", op, where)
+	}
+	st, ok := status.FromError(err)
+	if !ok {
+		return fmt.Errorf("gke: %s: %w", op, err)
 	}
 	switch st.Code() {
 	case codes.Unauthenticated:

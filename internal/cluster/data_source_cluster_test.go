@@ -46,7 +46,7 @@ func TestAccClusterDataSource_unknownClusterNamesIt(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "octollm_cluster" "this" { name = "no-such-cluster" }`,
-			ExpectError: regexp.MustCompile(`(?s)not found.*no-such-cluster.*check gke.project, gke.location and gke.cluster`),
+			ExpectError: acctest.ErrorText("not found...no-such-cluster...check gke.project, gke.location and gke.cluster"),
 		}},
 	})
 }
@@ -57,7 +57,7 @@ func TestAccClusterDataSource_invalidNameRejectedAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "octollm_cluster" "this" { name = "Bad_Name" }`,
-			ExpectError: regexp.MustCompile(`(?s)Attribute name must be a GKE cluster name`),
+			ExpectError: acctest.ErrorText("Attribute name must be a GKE cluster name: 1-40 lowercase letters"),
 		}},
 	})
 }

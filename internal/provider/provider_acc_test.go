@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"testing"
 	"time"
 
@@ -24,7 +23,7 @@ func TestAccProvider_noClusterConfiguration(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "octollm_cluster" "this" {}`,
-			ExpectError: regexp.MustCompile(`(?s)no GKE or Kubernetes configuration: set the provider's gke block.*GOOGLE_PROJECT.*OCTOLLM_GKE_LOCATION.*OCTOLLM_GKE_CLUSTER.*kubernetes block.*KUBE_HOST.*KUBE_CONFIG_PATH`),
+			ExpectError: acctest.ErrorText("no GKE or Kubernetes configuration: set the provider's gke block (project, location, cluster; or GOOGLE_PROJECT, OCTOLLM_GKE_LOCATION, OCTOLLM_GKE_CLUSTER) or its kubernetes block (host and token, or config_path; or KUBE_HOST and KUBE_TOKEN, or KUBE_CONFIG_PATH)"),
 		}},
 	})
 }
@@ -47,7 +46,7 @@ provider "octollm" {
 }
 data "octollm_cluster" "this" {}
 `, s.APIServerURL(), s.CACert),
-			ExpectError: regexp.MustCompile(`(?s)kubernetes: unauthorized \(401\).*check kubernetes.token`),
+			ExpectError: acctest.ErrorText("kubernetes: unauthorized (401) at...check kubernetes.token (KUBE_TOKEN)"),
 		}},
 	})
 }
@@ -99,7 +98,7 @@ provider "octollm" {
 }
 data "octollm_cluster" "this" {}
 `, addr),
-			ExpectError: regexp.MustCompile(`(?s)kubernetes: read server version at https://127\.0\.0\.1:\d+ timed out.*raise request_timeout`),
+			ExpectError: acctest.ErrorText("kubernetes: read server version at https://127.0.0.1:...timed out...raise request_timeout"),
 		}},
 	})
 	if d := time.Since(start); d > 2*time.Minute {
@@ -124,7 +123,7 @@ provider "octollm" {
 }
 data "octollm_cluster" "this" {}
 `, addr),
-			ExpectError: regexp.MustCompile(`(?s)gke: get cluster .* could not be reached in time.*raise request_timeout`),
+			ExpectError: acctest.ErrorText("gke: get cluster ...could not be reached in time...raise request_timeout"),
 		}},
 	})
 }
@@ -145,7 +144,7 @@ provider "octollm" {
 }
 data "octollm_cluster" "this" {}
 `,
-				ExpectError: regexp.MustCompile(`(?s)gke.insecure is allowed only for loopback endpoints, and gke.endpoint\s+"gke.example.internal:443" is not one`),
+				ExpectError: acctest.ErrorText(`gke.insecure is allowed only for loopback endpoints, and gke.endpoint "gke.example.internal:443" is not one`),
 			},
 			{
 				Config: `
@@ -157,7 +156,7 @@ provider "octollm" {
 }
 data "octollm_cluster" "this" {}
 `,
-				ExpectError: regexp.MustCompile(`(?s)kubernetes.insecure is allowed only for loopback hosts`),
+				ExpectError: acctest.ErrorText(`kubernetes.insecure is allowed only for loopback hosts, and kubernetes.host "https://k8s.example.internal" is not one`),
 			},
 		},
 	})
