@@ -21,8 +21,11 @@ source .sandbox/env
 
 TOFU="$BIN/tofu"
 cd examples/quickstart
-echo "demo: tofu init + apply in examples/quickstart"
-"$TOFU" init -input=false -no-color >/dev/null
+# With dev_overrides, OpenTofu says to skip `init` for the overridden provider (it would ask
+# the registry for it); `tofu get` installs the configuration's modules, which is all init
+# would add here.
+echo "demo: tofu get + apply in examples/quickstart (provider from $BIN via dev_overrides)"
+"$TOFU" get -no-color >/dev/null
 "$TOFU" apply -auto-approve -input=false -no-color
 echo
 echo "demo: outputs"
