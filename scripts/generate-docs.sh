@@ -18,5 +18,7 @@ TF_CLI_CONFIG_FILE=$tmp/dev.tfrc "$ROOT/bin/terraform" -chdir="$tmp" providers s
 	cat "$tmp/stderr" >&2
 	exit 1
 }
+# tfplugindocs looks the schema up by the provider's short name.
+sed -i 's#"registry.terraform.io/octollm/octollm"#"octollm"#' "$tmp/schema.json"
 "$ROOT/bin/tfplugindocs" generate --provider-name octollm --rendered-provider-name octollm \
 	--providers-schema "$tmp/schema.json"
