@@ -1,4 +1,4 @@
-package nodepool
+package machinetypes
 
 import (
 	"errors"

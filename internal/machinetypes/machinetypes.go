@@ -1,12 +1,11 @@
-// Package nodepool owns the octollm_node_pool resource: GKE node pools sized by cpu and memory
-// per node, from which it picks the Compute Engine machine type.
-//
-// This file holds the pure machine-type logic: which machine type of a family has a given shape,
-// what shape a machine type name has, and, when no machine fits, the nearest shapes that do.
+// Package machinetypes knows Compute Engine's machine types: which machine type of a family has
+// a given shape (vCPUs and memory), what shape a machine type name has, and, when no machine
+// fits, the nearest shapes that do. The node pool resource and the sandbox's GKE emulator
+// share it, so both agree on what exists.
 //
 // Units: Compute Engine's "GB" of machine memory are GiB and its "MB" are MiB; a machine type's
 // memory in MB is its memory in GB times 1024. memory_gb follows the same convention.
-package nodepool
+package machinetypes
 
 import (
 	"fmt"
