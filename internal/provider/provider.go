@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
+	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 )
 
 var _ provider.Provider = (*octollmProvider)(nil)
@@ -82,7 +83,9 @@ func (p *octollmProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *octollmProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		nodepool.NewResource,
+	}
 }
 
 func (p *octollmProvider) DataSources(context.Context) []func() datasource.DataSource {
