@@ -140,7 +140,7 @@ func (k *Kube) Error(op string, err error) error {
 	case apierrors.IsUnauthorized(err):
 		return fmt.Errorf("kubernetes: unauthorized (401) at %s during %s: the credentials from the %s were rejected; check kubernetes.token (KUBE_TOKEN) or kubernetes.config_path, or for GKE-derived access that the Google identity may use the cluster", host, op, k.Source)
 	case apierrors.IsForbidden(err):
-		return fmt.Errorf("kubernetes: forbidden (403) at %s during %s: %v; grant the provider's identity RBAC for it", host, op, err)
+		return fmt.Errorf("kubernetes: forbidden (403) at %s during %s: %w; grant the provider's identity RBAC for it", host, op, err)
 	case isTimeout(err):
 		return fmt.Errorf("kubernetes: %s at %s timed out: the apiserver is unreachable or not answering; check kubernetes.host and the network, or raise request_timeout: %w", op, host, err)
 	default:

@@ -1,6 +1,6 @@
 // Package nodepool owns the octollm_node_pool resource: GKE node pools sized by cpu and memory
 // per node, with the workload-type labels and taints the platform schedules by, spot capacity
-// and autoscaling. The GKE node pool it wants is built by a pure function (NodePoolFor), so
+// and autoscaling. The GKE node pool it wants is built by a pure function (GKENodePool), so
 // benchmarks and tests can render it without a cluster.
 package nodepool
 
@@ -97,8 +97,8 @@ func (s Spec) EffectiveTaints() []*containerpb.NodeTaint {
 	return taints
 }
 
-// NodePoolFor builds the GKE node pool a Spec asks for. It is pure: config in, object out.
-func NodePoolFor(s Spec) *containerpb.NodePool {
+// GKENodePool builds the GKE node pool a Spec asks for. It is pure: config in, object out.
+func GKENodePool(s Spec) *containerpb.NodePool {
 	np := &containerpb.NodePool{
 		Name:             s.Name,
 		InitialNodeCount: int32(s.InitialNodeCount), //nolint:gosec // bounded by schema validation

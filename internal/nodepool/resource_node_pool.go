@@ -129,7 +129,10 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 }
 
-type knowable interface{ IsNull() bool; IsUnknown() bool }
+type knowable interface {
+	IsNull() bool
+	IsUnknown() bool
+}
 
 func known(v knowable) bool { return !v.IsNull() && !v.IsUnknown() }
 
@@ -329,7 +332,7 @@ func (r *nodePoolResource) Create(ctx context.Context, req resource.CreateReques
 	id := ID(plan.Project.ValueString(), plan.Location.ValueString(), plan.Cluster.ValueString(), s.Name)
 
 	_, err := g.Mutate(ctx, cluster, "create node pool "+s.Name, func(ctx context.Context) (*containerpb.Operation, error) {
-		return g.Client.CreateNodePool(ctx, &containerpb.CreateNodePoolRequest{Parent: cluster, NodePool: NodePoolFor(s)})
+		return g.Client.CreateNodePool(ctx, &containerpb.CreateNodePoolRequest{Parent: cluster, NodePool: GKENodePool(s)})
 	})
 	if err != nil && isCode(err, codes.AlreadyExists) {
 		// A pool of ours whose create was interrupted (crash, Ctrl-C) is adopted, not duplicated.
@@ -491,7 +494,7 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 	urls, d := types.ListValueFrom(ctx, types.StringType, np.GetInstanceGroupUrls())
 	diags.Append(d...)
 	m.InstanceGroupURLs = urls
-	if m.Timeouts.Object.IsNull() {
+	if m.Timeouts.IsNull() {
 		m.Timeouts = timeouts.Value{Object: types.ObjectNull(m.Timeouts.AttributeTypes(ctx))}
 	}
 	return diags

@@ -25,13 +25,17 @@ func updateSteps(id string, have, want Spec) []updateStep {
 	if as := AutoscalingFor(want); !proto.Equal(AutoscalingFor(have), as) {
 		req := &containerpb.SetNodePoolAutoscalingRequest{Name: id, Autoscaling: as}
 		steps = append(steps, updateStep{"set autoscaling", func(g *clients.GKE) func(context.Context) (*containerpb.Operation, error) {
-			return func(ctx context.Context) (*containerpb.Operation, error) { return g.Client.SetNodePoolAutoscaling(ctx, req) }
+			return func(ctx context.Context) (*containerpb.Operation, error) {
+				return g.Client.SetNodePoolAutoscaling(ctx, req)
+			}
 		}, req})
 	}
 	if have.AutoRepair != want.AutoRepair || have.AutoUpgrade != want.AutoUpgrade {
 		req := &containerpb.SetNodePoolManagementRequest{Name: id, Management: &containerpb.NodeManagement{AutoRepair: want.AutoRepair, AutoUpgrade: want.AutoUpgrade}}
 		steps = append(steps, updateStep{"set management", func(g *clients.GKE) func(context.Context) (*containerpb.Operation, error) {
-			return func(ctx context.Context) (*containerpb.Operation, error) { return g.Client.SetNodePoolManagement(ctx, req) }
+			return func(ctx context.Context) (*containerpb.Operation, error) {
+				return g.Client.SetNodePoolManagement(ctx, req)
+			}
 		}, req})
 	}
 	upd := &containerpb.UpdateNodePoolRequest{Name: id, NodeVersion: "-"}
@@ -61,7 +65,7 @@ func updateSteps(id string, have, want Spec) []updateStep {
 		changed = true
 	}
 	if have.MaxSurge != want.MaxSurge || have.MaxUnavailable != want.MaxUnavailable {
-		upd.UpgradeSettings = NodePoolFor(want).GetUpgradeSettings()
+		upd.UpgradeSettings = GKENodePool(want).GetUpgradeSettings()
 		changed = true
 	}
 	if changed {

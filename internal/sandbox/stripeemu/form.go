@@ -95,7 +95,7 @@ func parseForm(values url.Values) (*formNode, *apiError) {
 			if err != nil {
 				return nil, err
 			}
-			if parent.str != nil || (parent.fields != nil && len(parent.fields) > 0) {
+			if parent.str != nil || len(parent.fields) > 0 {
 				return nil, conflict(key)
 			}
 			parent.fields = nil

@@ -234,7 +234,7 @@ func TestFaultInjection(t *testing.T) {
 	res := do(t, http.MethodGet, srv.URL+"/v1/customers", "", "Bearer "+testKey, nil)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 500 || !bytes.Contains(b, []byte(`"type": "api_error"`)) {
+	if res.StatusCode != http.StatusInternalServerError || !bytes.Contains(b, []byte(`"type": "api_error"`)) {
 		t.Errorf("fault response %d %s", res.StatusCode, b)
 	}
 }
