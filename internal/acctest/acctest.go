@@ -4,6 +4,7 @@
 package acctest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -16,10 +17,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/provider"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
 )
@@ -228,4 +233,33 @@ func RandomName(prefix string) string {
 	b := make([]byte, 3)
 	_, _ = rand.Read(b)
 	return prefix + "-" + hex.EncodeToString(b)
+}
+
+// GKE returns a client for the sandbox's GKE emulator, for tests that change things out of band.
+func GKE(t *testing.T) *clients.GKE {
+	t.Helper()
+	s := Sandbox()
+	g, err := clients.NewGKE(context.Background(), clients.GKEConfig{
+		Project: sandbox.Project, Location: sandbox.Location, Cluster: sandbox.Cluster,
+		AccessToken: s.Token, Endpoint: s.GKEEndpoint(), Insecure: true,
+	}, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Close() })
+	return g
+}
+
+// Kube returns a clientset for the sandbox's apiserver.
+func Kube(t *testing.T) kubernetes.Interface {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", Sandbox().Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }
