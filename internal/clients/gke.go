@@ -156,30 +156,48 @@ func (g *GKE) GetCluster(ctx context.Context, name string) (*containerpb.Cluster
 	return c, nil
 }
 
+// gkeError carries a message that says what to check, and the gRPC status beneath it so
+// callers can still ask for its code.
+type gkeError struct {
+	msg string
+	err error
+}
+
+func (e *gkeError) Error() string { return e.msg }
+func (e *gkeError) Unwrap() error { return e.err }
+
 // GKEError turns a gRPC status into an error that says what to check.
 func GKEError(op string, err error, endpoint string) error {
+	var already *gkeError
+	if errors.As(err, &already) {
+		return err
+	}
+	return &gkeError{msg: gkeMessage(op, err, endpoint), err: err}
+}
+
+func gkeMessage(op string, err error, endpoint string) string {
 	where := "the GKE API"
 	if endpoint != "" {
 		where = endpoint
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("gke: %s: %s could not be reached in time: check gke.endpoint and the network, or raise request_timeout", op, where)
+		return fmt.Sprintf("gke: %s: %s could not be reached in time: check gke.endpoint and the network, or raise request_timeout", op, where)
 	}
 	st, ok := status.FromError(err)
 	if !ok {
-		return fmt.Errorf("gke: %s: %w", op, err)
+		return fmt.Sprintf("gke: %s: %v", op, err)
 	}
 	switch st.Code() {
 	case codes.Unauthenticated:
-		return fmt.Errorf("gke: unauthenticated at %s: %s: check gke.access_token / gke.credentials (GOOGLE_OAUTH_ACCESS_TOKEN / GOOGLE_CREDENTIALS)", where, st.Message())
+		return fmt.Sprintf("gke: unauthenticated at %s: %s: check gke.access_token / gke.credentials (GOOGLE_OAUTH_ACCESS_TOKEN / GOOGLE_CREDENTIALS)", where, st.Message())
 	case codes.PermissionDenied:
-		return fmt.Errorf("gke: permission denied: %s: the credentials need container.clusters.get on the project", st.Message())
+		return fmt.Sprintf("gke: permission denied: %s: the credentials need container.clusters.get on the project", st.Message())
 	case codes.NotFound:
-		return fmt.Errorf("gke: %s: not found: %s: check gke.project, gke.location and gke.cluster", op, st.Message())
+		return fmt.Sprintf("gke: %s: not found: %s: check gke.project, gke.location and gke.cluster", op, st.Message())
 	case codes.DeadlineExceeded, codes.Unavailable:
-		return fmt.Errorf("gke: %s: %s could not be reached in time (%s): check gke.endpoint and the network, or raise request_timeout", op, where, st.Message())
+		return fmt.Sprintf("gke: %s: %s could not be reached in time (%s): check gke.endpoint and the network, or raise request_timeout", op, where, st.Message())
 	default:
-		return fmt.Errorf("gke: %s: %s: %s", op, st.Code(), st.Message())
+		return fmt.Sprintf("gke: %s: %s: %s", op, st.Code(), st.Message())
 	}
 }
 
