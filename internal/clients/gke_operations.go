@@ -30,8 +30,24 @@ func lockCluster(cluster string) func() {
 	return mu.Unlock
 }
 
-// PollInterval is how often operations are polled; tests and benchmarks may lower it.
-var PollInterval = 500 * time.Millisecond
+// PollInterval is the longest wait between two polls of an operation. Polls start fast and
+// slow down to a tenth of the time already waited, so a 2-second operation is seen done within
+// about 0.2 s and a 10-minute one costs a poll every few seconds.
+var PollInterval = 5 * time.Second
+
+const firstPoll = 100 * time.Millisecond
+
+// NextPoll is how long to wait before the next poll, having waited so long already.
+func NextPoll(waited time.Duration) time.Duration {
+	d := waited / 10
+	if d < firstPoll {
+		d = firstPoll
+	}
+	if d > PollInterval {
+		d = PollInterval
+	}
+	return d
+}
 
 // Mutate runs one mutating call on cluster under the cluster's lock, retrying it with backoff
 // and jitter while the cluster is busy or GKE is unavailable, then waits until its operation is
@@ -56,11 +72,12 @@ func (g *GKE) Mutate(ctx context.Context, cluster, what string, call func(contex
 // WaitOperation polls op until it is DONE and returns it, or the operation's own error.
 func (g *GKE) WaitOperation(ctx context.Context, op *containerpb.Operation, what string) (*containerpb.Operation, error) {
 	name := operationName(op)
+	start := time.Now()
 	for op.GetStatus() != containerpb.Operation_DONE {
 		select {
 		case <-ctx.Done():
 			return op, fmt.Errorf("gke: %s: operation %s still %s when the timeout ended; the next plan or apply picks it up where it is", what, name, op.GetStatus())
-		case <-time.After(PollInterval):
+		case <-time.After(NextPoll(time.Since(start))):
 		}
 		err := Retry(ctx, "poll "+name, func(ctx context.Context) error {
 			callCtx, cancel := context.WithTimeout(ctx, g.timeout)

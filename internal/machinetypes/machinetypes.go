@@ -304,6 +304,14 @@ func Shape(machineType string) (cpu int, memoryMB int, ok bool) {
 	return c, m, true
 }
 
+// SharedCore reports whether machineType is one of the E2 shared-core types (e2-micro, e2-small,
+// e2-medium), whose VMs see 2 vCPUs but are entitled to only a fraction of them; GKE reserves
+// more of their CPU for the system than a dedicated-core machine's.
+func SharedCore(machineType string) bool {
+	_, ok := sharedCore[machineType]
+	return ok
+}
+
 // parseCount parses a positive decimal integer written canonically (no sign, no leading zeros).
 func parseCount(s string) (int, bool) {
 	n, err := strconv.Atoi(s)

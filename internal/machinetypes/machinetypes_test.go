@@ -355,3 +355,18 @@ func TestMachineTypeFor_consistency(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedCore(t *testing.T) {
+	for machineType, want := range map[string]bool{
+		"e2-micro":         true,
+		"e2-small":         true,
+		"e2-medium":        true,
+		"e2-standard-2":    false,
+		"n2-custom-2-4096": false,
+		"":                 false,
+	} {
+		if got := SharedCore(machineType); got != want {
+			t.Errorf("SharedCore(%q) = %v, want %v", machineType, got, want)
+		}
+	}
+}

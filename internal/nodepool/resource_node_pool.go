@@ -387,6 +387,7 @@ func getNodePool(ctx context.Context, g *clients.GKE, id string) (*containerpb.N
 // waitSettled reads a pool, first waiting out any operation still changing it (an apply
 // interrupted mid-operation resumes here).
 func (r *nodePoolResource) waitSettled(ctx context.Context, g *clients.GKE, id string) (*containerpb.NodePool, error) {
+	start := time.Now()
 	for {
 		np, err := getNodePool(ctx, g, id)
 		if err != nil {
@@ -400,7 +401,7 @@ func (r *nodePoolResource) waitSettled(ctx context.Context, g *clients.GKE, id s
 		select {
 		case <-ctx.Done():
 			return np, fmt.Errorf("node pool %s is still %s: %w", id, np.GetStatus(), ctx.Err())
-		case <-time.After(clients.PollInterval):
+		case <-time.After(clients.NextPoll(time.Since(start))):
 		}
 	}
 }
@@ -560,6 +561,7 @@ func (r *nodePoolResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	// Delete returns only once the pool is gone.
+	start := time.Now()
 	for {
 		_, err := getNodePool(ctx, g, id)
 		if isCode(err, codes.NotFound) {
@@ -573,7 +575,7 @@ func (r *nodePoolResource) Delete(ctx context.Context, req resource.DeleteReques
 		case <-ctx.Done():
 			resp.Diagnostics.AddError("Node pool "+state.Name.ValueString()+" still exists", "It was still being deleted when the delete timeout ended; run apply again to wait for it.")
 			return
-		case <-time.After(clients.PollInterval):
+		case <-time.After(clients.NextPoll(time.Since(start))):
 		}
 	}
 }

@@ -346,16 +346,17 @@ func TestOperationLifecycle(t *testing.T) {
 	poolName := clusterName + "/nodePools/default-pool"
 
 	s.mu.Lock()
-	op, err := s.startOperation(containerpb.Operation_SET_NODE_POOL_SIZE, poolName, func() {
+	op, err := s.startOperation(containerpb.Operation_SET_NODE_POOL_SIZE, poolName, opChange{apply: func() error {
 		np, _ := s.clusters[clusterName].nodePool("default-pool")
 		np.InitialNodeCount = 3
-	})
+		return nil
+	}})
 	if err != nil {
 		s.mu.Unlock()
 		t.Fatalf("startOperation: %v", err)
 	}
 	// One operation at a time per cluster.
-	_, err = s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, nil)
+	_, err = s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, opChange{})
 	s.mu.Unlock()
 	wantCode(t, err, codes.FailedPrecondition, ReasonClusterAlreadyHasOperation, op.GetName())
 	if !hasErrorInfo(err, ReasonClusterAlreadyHasOperation) {
@@ -419,7 +420,7 @@ func TestOperationLifecycle(t *testing.T) {
 
 	// The cluster is free again.
 	s.mu.Lock()
-	_, err = s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, nil)
+	_, err = s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, opChange{})
 	s.mu.Unlock()
 	if err != nil {
 		t.Errorf("second operation after the first finished: %v", err)
@@ -531,7 +532,10 @@ func TestStopAbandonsOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.mu.Lock()
-	op, err := s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, func() { t.Error("apply ran after Stop") })
+	op, err := s.startOperation(containerpb.Operation_UPDATE_CLUSTER, clusterName, opChange{apply: func() error {
+		t.Error("apply ran after Stop")
+		return nil
+	}})
 	s.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)

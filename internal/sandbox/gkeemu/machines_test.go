@@ -1,53 +1,40 @@
 package gkeemu
 
-import "testing"
+import (
+	"testing"
 
+	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
+)
+
+// The emulator knows the machine types internal/machinetypes knows, no more and no less.
 func TestMachineShape(t *testing.T) {
 	for _, tc := range []struct {
 		machineType string
 		cpu, memMB  int
 		ok          bool
 	}{
-		{"e2-standard-4", 4, 16384, true},
-		{"e2-standard-32", 32, 131072, true},
-		{"e2-highmem-16", 16, 131072, true},
-		{"e2-highcpu-8", 8, 8192, true},
-		{"e2-medium", 2, 4096, true},
+		{"e2-standard-4", 4, 16384, true}, // the seeded default-pool
+		{"e2-medium", 2, 4096, true},      // newNodePool's default
 		{"e2-micro", 2, 1024, true},
 		{"n2-standard-8", 8, 32768, true},
-		{"n2-standard-128", 128, 524288, true},
-		{"n2-highmem-4", 4, 32768, true},
-		{"n2-highcpu-96", 96, 98304, true},
-		{"n2d-standard-224", 224, 917504, true},
-		{"n2d-highcpu-2", 2, 2048, true},
-		{"c3-standard-22", 22, 90112, true},
+		{"n2-highmem-128", 128, 884736, true}, // 864 GB, not 8 x 128
 		{"c3-highcpu-4", 4, 8192, true},
-		{"c3-highmem-176", 176, 1441792, true},
-		{"n2-custom-8-16384", 8, 16384, true},
-		{"e2-custom-4-8192", 4, 8192, true},
-		{"n2d-custom-16-32768", 16, 32768, true},
-		{"n2-custom-8-131072-ext", 8, 131072, true},
-		{"custom-1-1024", 1, 1024, true},
-		{"custom-4-15360", 4, 15360, true},
+		{"n2-custom-8-65536", 8, 65536, true},
 
 		{"", 0, 0, false},
-		{"e2-standard-3", 0, 0, false},       // no such size
-		{"e2-standard-64", 0, 0, false},      // E2 stops at 32
-		{"c3-standard-2", 0, 0, false},       // C3 starts at 4
-		{"n2-ultramem-8", 0, 0, false},       // no such class
-		{"n1-standard-4", 0, 0, false},       // family not in the table
-		{"e2-standard-four", 0, 0, false},    // not a number
-		{"n2-custom-8-131072", 0, 0, false},  // 16 GB per vCPU needs -ext
-		{"n2-custom-8-1000", 0, 0, false},    // not a multiple of 256 MB
-		{"n2-custom-7-14336", 0, 0, false},   // odd vCPUs
-		{"n2-custom-8-2048", 0, 0, false},    // below 0.5 GB per vCPU
-		{"c3-custom-8-16384", 0, 0, false},   // C3 has no custom types
-		{"e2-custom-4", 0, 0, false},         // no memory
-		{"e2-custom-64-131072", 0, 0, false}, // E2 stops at 32 vCPUs
+		{"z9-mega-1", 0, 0, false},
+		{"n1-standard-4", 0, 0, false},
+		{"n2-custom-8-65536-ext", 0, 0, false}, // extended memory: not in machinetypes
+		{"custom-4-8192", 0, 0, false},         // N1 custom: not in machinetypes
+		{"n2-custom-96-98304", 0, 0, false},    // n2 custom stops at 80
 	} {
-		cpu, mem, ok := MachineShape(tc.machineType)
+		cpu, mem, ok := machineShape(tc.machineType)
 		if cpu != tc.cpu || mem != tc.memMB || ok != tc.ok {
-			t.Errorf("MachineShape(%q) = %d, %d, %v; want %d, %d, %v", tc.machineType, cpu, mem, ok, tc.cpu, tc.memMB, tc.ok)
+			t.Errorf("machineShape(%q) = %d, %d, %v; want %d, %d, %v", tc.machineType, cpu, mem, ok, tc.cpu, tc.memMB, tc.ok)
+		}
+		mc, mm, mok := machinetypes.Shape(tc.machineType)
+		if cpu != mc || mem != mm || ok != mok {
+			t.Errorf("machineShape(%q) disagrees with machinetypes.Shape", tc.machineType)
 		}
 	}
 }
@@ -78,9 +65,9 @@ func TestReservations(t *testing.T) {
 		{"n2-standard-8", 7910, 3646},   // +4*2.5; +6% of 16 GiB
 		{"n2-standard-32", 31850, 9544}, // +28*2.5; +6% of the next 112 GiB
 	} {
-		cpu, mem, ok := MachineShape(tc.machineType)
+		cpu, mem, ok := machineShape(tc.machineType)
 		if !ok {
-			t.Fatalf("MachineShape(%q) not ok", tc.machineType)
+			t.Fatalf("machineShape(%q) not ok", tc.machineType)
 		}
 		if got := int64(cpu)*1000 - reservedCPUMilli(tc.machineType, cpu); got != tc.wantCPU {
 			t.Errorf("%s allocatable CPU = %dm, want %dm", tc.machineType, got, tc.wantCPU)

@@ -262,7 +262,7 @@ func (s *Server) nodeSpecFor(pool *containerpb.NodePool) (*nodeSpec, error) {
 		spec.machineType = "e2-medium"
 	}
 	var ok bool
-	if spec.cpu, spec.memMB, ok = MachineShape(spec.machineType); !ok {
+	if spec.cpu, spec.memMB, ok = machineShape(spec.machineType); !ok {
 		return nil, fmt.Errorf("unknown machine type %q", spec.machineType)
 	}
 	if spec.version == "" {

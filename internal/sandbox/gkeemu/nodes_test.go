@@ -268,7 +268,7 @@ func TestRegisterPoolNodesGPUAndErrors(t *testing.T) {
 		InitialNodeCount: 1,
 		Locations:        []string{"us-central1-c"},
 		Config: &containerpb.NodeConfig{
-			MachineType:  "n2-custom-8-65536-ext",
+			MachineType:  "n2-custom-8-65536",
 			Accelerators: []*containerpb.AcceleratorConfig{{AcceleratorType: "nvidia-l4", AcceleratorCount: 2}},
 		},
 	}

@@ -22,8 +22,25 @@ const ReasonClusterAlreadyHasOperation = "CLUSTER_ALREADY_HAS_OPERATION"
 type operation struct {
 	pb      *containerpb.Operation
 	cluster *clusterState
-	apply   func()
+	change  opChange
 	timers  []*time.Timer
+	// applied is set once the change has been made; a CancelOperation after that has no effect.
+	applied bool
+}
+
+// opChange is what an operation does to the emulator's state. Every function runs with s.mu held
+// and may be nil.
+type opChange struct {
+	// apply makes the change when the operation completes. An error fails the operation: it ends
+	// DONE with Operation.Error set to the error's status (codes.Internal for a plain error), and
+	// apply must then leave the state as it should look after the failure.
+	apply func() error
+	// abort undoes what the handler showed while the operation ran (a pool PROVISIONING,
+	// STOPPING or RECONCILING) when the operation is canceled before apply ran.
+	abort func()
+	// fail records a failure after apply succeeded (the nodes could not be registered) or
+	// reported by apply, e.g. by marking the node pool ERROR; msg is the operation's error.
+	fail func(msg string)
 }
 
 // stopTimers cancels the operation's pending status changes. s.mu must be held.
@@ -42,12 +59,14 @@ func (op *operation) stopTimers() {
 // fails with codes.FailedPrecondition, an ErrorInfo with reason CLUSTER_ALREADY_HAS_OPERATION and
 // a message naming the running operation.
 //
-// The operation is PENDING, then RUNNING, then, once Config.OperationDuration has passed, apply
-// runs with s.mu held to make the change, the cluster's derived fields are recomputed, the nodes
-// are re-registered when Config.Kube is set, and the operation is DONE. Handlers that show
-// intermediate state (a pool PROVISIONING, a cluster RECONCILING) set it before calling
-// startOperation and let apply settle it. apply may be nil.
-func (s *Server) startOperation(opType containerpb.Operation_Type, target string, apply func()) (*containerpb.Operation, error) {
+// The operation is PENDING, then RUNNING, then, once the operation duration (Config.
+// OperationDuration, or SetOperationDuration's) has passed, change.apply runs with s.mu held to
+// make the change, the cluster's derived fields are recomputed, the nodes are re-registered when
+// Config.Kube is set, and the operation is DONE, with Operation.Error set if apply or the node
+// registration failed. Handlers that show intermediate state (a pool PROVISIONING) set it after
+// startOperation succeeds, still holding s.mu, let change.apply settle it and change.abort undo
+// it.
+func (s *Server) startOperation(opType containerpb.Operation_Type, target string, change opChange) (*containerpb.Operation, error) {
 	ref, ok := clusterOf(target)
 	if !ok {
 		return nil, status.Errorf(codes.Internal, "operation target %q is not inside a cluster", target)
@@ -74,15 +93,14 @@ func (s *Server) startOperation(opType containerpb.Operation_Type, target string
 			StartTime:     s.now().UTC().Format(time.RFC3339Nano),
 		},
 		cluster: c,
-		apply:   apply,
+		change:  change,
 	}
 	s.operations[id] = op
 	s.opOrder = append(s.opOrder, id)
 	c.activeOp = id
 
-	pendingFor := min(s.opDuration/10, 500*time.Millisecond)
 	op.timers = []*time.Timer{
-		time.AfterFunc(pendingFor, func() { s.markRunning(id) }),
+		time.AfterFunc(s.transitionDuration(), func() { s.markRunning(id) }),
 		time.AfterFunc(s.opDuration, func() { s.finishOperation(id) }),
 	}
 	return cloneOp(op.pb), nil
@@ -109,17 +127,38 @@ func (s *Server) markRunning(id string) {
 	}
 }
 
+// transitionDuration is how long an operation stays PENDING, or ABORTING once canceled. s.mu
+// must be held.
+func (s *Server) transitionDuration() time.Duration {
+	return min(s.opDuration/10, 500*time.Millisecond)
+}
+
+// SetOperationDuration changes how long operations started from now on take, e.g. for
+// benchmarks; d <= 0 restores DefaultOperationDuration. Operations already started keep their
+// schedule.
+func (s *Server) SetOperationDuration(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d <= 0 {
+		d = DefaultOperationDuration
+	}
+	s.opDuration = d
+}
+
 // finishOperation applies operation id's change, re-registers nodes and marks it DONE.
 func (s *Server) finishOperation(id string) {
 	s.mu.Lock()
 	op, ok := s.operations[id]
-	if !ok || op.pb.Status == containerpb.Operation_DONE || s.ctx.Err() != nil {
+	if !ok || op.applied || op.pb.Status == containerpb.Operation_DONE || op.pb.Status == containerpb.Operation_ABORTING ||
+		s.ctx.Err() != nil {
 		s.mu.Unlock()
 		return
 	}
 	op.pb.Status = containerpb.Operation_RUNNING
-	if op.apply != nil {
-		op.apply()
+	op.applied = true
+	var applyErr error
+	if op.change.apply != nil {
+		applyErr = op.change.apply()
 	}
 	refreshCluster(op.cluster.pb)
 	s.mu.Unlock()
@@ -134,17 +173,75 @@ func (s *Server) finishOperation(id string) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var failure *status.Status
+	switch {
+	case applyErr != nil:
+		var isStatus bool
+		if failure, isStatus = status.FromError(applyErr); !isStatus {
+			failure = status.New(codes.Internal, applyErr.Error())
+		}
+	case syncErr != nil:
+		failure = status.New(codes.Internal, "registering nodes: "+syncErr.Error())
+	}
+	if failure != nil {
+		op.pb.StatusMessage = failure.Message() //nolint:staticcheck // SA1019: GKE still fills it.
+		op.pb.Error = failure.Proto()
+		if op.change.fail != nil {
+			op.change.fail(failure.Message())
+		}
+	}
+	s.endOperation(op)
+}
+
+// endOperation marks op DONE and frees its cluster. s.mu must be held.
+func (s *Server) endOperation(op *operation) {
 	op.pb.Status = containerpb.Operation_DONE
 	op.pb.EndTime = s.now().UTC().Format(time.RFC3339Nano)
 	op.timers = nil
-	if syncErr != nil {
-		msg := "registering nodes: " + syncErr.Error()
-		op.pb.StatusMessage = msg //nolint:staticcheck // SA1019: GKE still fills it.
-		op.pb.Error = status.New(codes.Internal, msg).Proto()
-	}
-	if op.cluster.activeOp == id {
+	if op.cluster.activeOp == op.pb.GetName() {
 		op.cluster.activeOp = ""
 	}
+}
+
+// msgOperationCanceled is the error a canceled operation ends with.
+const msgOperationCanceled = "Operation was canceled."
+
+// cancelOperation cancels op as CancelOperation asks. s.mu must be held.
+//
+// An operation whose change is not made yet goes ABORTING: its change is never made, what its
+// handler showed meanwhile (a pool PROVISIONING or STOPPING) is undone, and shortly after it is
+// DONE with Operation.Error CANCELLED. Its cluster takes no other operation until then. An
+// operation whose change is already made (it is registering nodes) or that is already ABORTING
+// is left as it is: cancellation is best effort, as on GKE. A DONE operation cannot be canceled.
+func (s *Server) cancelOperation(op *operation) error {
+	switch {
+	case op.pb.GetStatus() == containerpb.Operation_DONE:
+		return status.Errorf(codes.FailedPrecondition, "Operation %s is already done and cannot be canceled.", op.pb.GetName())
+	case op.applied || op.pb.GetStatus() == containerpb.Operation_ABORTING:
+		return nil
+	}
+	op.stopTimers()
+	op.pb.Status = containerpb.Operation_ABORTING
+	if op.change.abort != nil {
+		op.change.abort()
+	}
+	refreshCluster(op.cluster.pb)
+	id := op.pb.GetName()
+	op.timers = []*time.Timer{time.AfterFunc(s.transitionDuration(), func() { s.finishAbort(id) })}
+	return nil
+}
+
+// finishAbort ends canceled operation id: DONE, with a CANCELLED error.
+func (s *Server) finishAbort(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, ok := s.operations[id]
+	if !ok || op.pb.GetStatus() != containerpb.Operation_ABORTING || s.ctx.Err() != nil {
+		return
+	}
+	op.pb.StatusMessage = msgOperationCanceled //nolint:staticcheck // SA1019: GKE still fills it.
+	op.pb.Error = status.New(codes.Canceled, msgOperationCanceled).Proto()
+	s.endOperation(op)
 }
 
 // newOperationID returns a GKE-style operation ID: "operation-<unix ms>-<uuid>".

@@ -7,6 +7,7 @@ import (
 
 	"cloud.google.com/go/container/apiv1/containerpb"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // GetCluster returns a cluster by name ("projects/P/locations/L/clusters/C") or by the deprecated
@@ -92,14 +93,47 @@ func (s *Server) GetOperation(_ context.Context, req *containerpb.GetOperationRe
 	if err != nil {
 		return nil, err
 	}
-	ref = s.canonical(ref)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	op, err := s.operation(ref, id)
+	if err != nil {
+		return nil, err
+	}
+	return proto.Clone(op.pb).(*containerpb.Operation), nil
+}
+
+// CancelOperation cancels an unfinished operation, named as in GetOperation, so that its change is
+// never made: it goes ABORTING, then DONE with Operation.Error CANCELLED (see cancelOperation).
+// A DONE operation gets codes.FailedPrecondition.
+//
+// GKE documents only some operations as cancelable (node pool upgrades, UPGRADE_NODES); the
+// emulator cancels any, so a client should not count on canceling others against real GKE.
+func (s *Server) CancelOperation(_ context.Context, req *containerpb.CancelOperationRequest) (*emptypb.Empty, error) {
+	ref, id, err := parseOperationName(req.GetName(), req)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, err := s.operation(ref, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cancelOperation(op); err != nil {
+		return nil, err
+	}
+	return &emptypb.Empty{}, nil
+}
+
+// operation returns operation id in the project and location of ref, or GKE's NotFound error.
+// s.mu must be held.
+func (s *Server) operation(ref clusterRef, id string) (*operation, error) {
+	ref = s.canonical(ref)
 	op, ok := s.operations[id]
 	if !ok || op.cluster.ref.project != ref.project || op.cluster.ref.location != ref.location {
 		return nil, notFound(ref.operationName(id))
 	}
-	return proto.Clone(op.pb).(*containerpb.Operation), nil
+	return op, nil
 }
 
 // ListOperations returns the operations of a project in a location, or in all locations for "-",
