@@ -3,10 +3,12 @@
 // sandbox.
 //
 // The emulator holds one seeded cluster whose endpoint and CA are the sandbox's Kubernetes API
-// server. Reads answer with GKE's resource names, self links and error shapes. Mutations run as
+// server. Reads answer with GKE's resource names, self links and error shapes. The node pool
+// mutations (CreateNodePool, DeleteNodePool, UpdateNodePool, SetNodePoolAutoscaling,
+// SetNodePoolManagement, SetNodePoolSize) validate their requests as GKE does and run as
 // operations that go PENDING, RUNNING, DONE over Config.OperationDuration, one at a time per
-// cluster as on GKE. When Config.Kube is set, each node pool's nodes exist as Node objects (kwok
-// keeps them Ready), labelled, tainted and sized as GKE would.
+// cluster as on GKE; CancelOperation aborts one. When Config.Kube is set, each node pool's nodes
+// exist as Node objects (kwok keeps them Ready), labelled, tainted and sized as GKE would.
 package gkeemu
 
 import (
@@ -102,6 +104,20 @@ type clusterState struct {
 	ref      clusterRef
 	pb       *containerpb.Cluster
 	activeOp string // ID of the cluster's unfinished operation, or ""
+	// sizes holds the live number of nodes per zone of the node pools created or changed through
+	// the RPCs, by pool name; a pool not in it (the seeded one) has InitialNodeCount.
+	sizes map[string]int32
+}
+
+// refresh recomputes the cluster's derived fields.
+func (c *clusterState) refresh() { refreshCluster(c.pb, c.sizes) }
+
+// setLiveSize records the live number of nodes per zone of the named node pool.
+func (c *clusterState) setLiveSize(pool string, n int32) {
+	if c.sizes == nil {
+		c.sizes = map[string]int32{}
+	}
+	c.sizes[pool] = n
 }
 
 // New validates cfg and returns a Server holding the seeded cluster. Call Serve to accept RPCs.
@@ -322,7 +338,7 @@ func (s *Server) seedCluster() *containerpb.Cluster {
 			},
 		},
 	}
-	refreshCluster(c)
+	refreshCluster(c, nil)
 	return c
 }
 
@@ -428,23 +444,32 @@ func truncateName(name string) string {
 	return strings.TrimRight(name, "-")
 }
 
-// poolSize is the number of nodes in a node pool: InitialNodeCount in each of its zones. (GKE keeps
-// the live size on the instance groups; without a Compute Engine API the emulator keeps it in
-// InitialNodeCount, which resizing updates.)
-func poolSize(np *containerpb.NodePool) int {
-	return max(int(np.InitialNodeCount), 0) * len(np.Locations)
+// poolSize is the number of nodes in a node pool: its live size per zone (sizes[name], or
+// InitialNodeCount for a pool not in sizes) in each of its zones.
+func poolSize(np *containerpb.NodePool, sizes map[string]int32) int {
+	return max(int(liveSize(np, sizes)), 0) * len(np.Locations)
+}
+
+// liveSize is a node pool's live number of nodes per zone: sizes[name], or InitialNodeCount for a
+// pool not in sizes. (GKE keeps the live size on the instance groups and never changes
+// initial_node_count; without a Compute Engine API the emulator keeps it in clusterState.sizes.)
+func liveSize(np *containerpb.NodePool, sizes map[string]int32) int32 {
+	if n, ok := sizes[np.GetName()]; ok {
+		return n
+	}
+	return np.GetInitialNodeCount()
 }
 
 // refreshCluster recomputes a cluster's derived fields after its node pools or versions change.
 // They are all deprecated, but GKE still fills them and clients still read them.
 //
 //nolint:staticcheck // SA1019: see above.
-func refreshCluster(c *containerpb.Cluster) {
+func refreshCluster(c *containerpb.Cluster, sizes map[string]int32) {
 	nodes := 0
 	var urls []string
 	nodeVersion := ""
 	for _, np := range c.NodePools {
-		nodes += poolSize(np)
+		nodes += poolSize(np, sizes)
 		urls = append(urls, np.InstanceGroupUrls...)
 		if nodeVersion == "" || compareVersions(np.Version, nodeVersion) < 0 {
 			nodeVersion = np.Version

@@ -79,7 +79,9 @@ func (s *Server) syncNodes(ctx context.Context) error {
 	var pools []*containerpb.NodePool
 	if c, ok := s.clusters[s.home.name()]; ok {
 		for _, np := range c.pb.NodePools {
-			pools = append(pools, proto.Clone(np).(*containerpb.NodePool))
+			np = proto.Clone(np).(*containerpb.NodePool)
+			np.InitialNodeCount = liveSize(np, c.sizes) // what registerPoolNodes counts
+			pools = append(pools, np)
 		}
 	}
 	s.mu.Unlock()

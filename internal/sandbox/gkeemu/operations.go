@@ -160,7 +160,7 @@ func (s *Server) finishOperation(id string) {
 	if op.change.apply != nil {
 		applyErr = op.change.apply()
 	}
-	refreshCluster(op.cluster.pb)
+	op.cluster.refresh()
 	s.mu.Unlock()
 
 	// Register nodes before reporting DONE, so a client seeing DONE also sees the nodes.
@@ -225,7 +225,7 @@ func (s *Server) cancelOperation(op *operation) error {
 	if op.change.abort != nil {
 		op.change.abort()
 	}
-	refreshCluster(op.cluster.pb)
+	op.cluster.refresh()
 	id := op.pb.GetName()
 	op.timers = []*time.Timer{time.AfterFunc(s.transitionDuration(), func() { s.finishAbort(id) })}
 	return nil
