@@ -8,6 +8,7 @@ import (
 
 	"cloud.google.com/go/container/apiv1/containerpb"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -112,6 +113,10 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 		return
 	}
 	resp.Diagnostics.Append(validateShape(m)...)
+	if u := m.UpgradeSettings; u != nil && known(u.MaxSurge) && known(u.MaxUnavailable) && u.MaxSurge.ValueInt64() == 0 && u.MaxUnavailable.ValueInt64() == 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("upgrade_settings").AtName("max_surge"), "upgrade_settings cannot both be 0",
+			"With max_surge = 0 and max_unavailable = 0 an upgrade could never replace a node: set max_surge (extra nodes) or max_unavailable to at least 1.")
+	}
 	if a := m.Autoscaling; a != nil {
 		if a.MinNodeCount.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "Missing autoscaling.min_node_count",
@@ -453,7 +458,11 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 		m.MachineFamily = types.StringValue(string(machinetypes.DefaultFamily))
 	}
 	m.Spot = types.BoolValue(cfg.GetSpot())
-	m.InitialNodeCount = types.Int64Value(int64(np.GetInitialNodeCount()))
+	// GKE reports the count the pool was created with, never its size after a resize, so
+	// the configured value stands once known; an import takes GKE's.
+	if m.InitialNodeCount.IsNull() || m.InitialNodeCount.IsUnknown() {
+		m.InitialNodeCount = types.Int64Value(int64(np.GetInitialNodeCount()))
+	}
 	m.DiskSizeGB = types.Int64Value(int64(cfg.GetDiskSizeGb()))
 	m.DiskType = types.StringValue(cfg.GetDiskType())
 
@@ -495,9 +504,6 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 	urls, d := types.ListValueFrom(ctx, types.StringType, np.GetInstanceGroupUrls())
 	diags.Append(d...)
 	m.InstanceGroupURLs = urls
-	if m.Timeouts.IsNull() {
-		m.Timeouts = timeouts.Value{Object: types.ObjectNull(m.Timeouts.AttributeTypes(ctx))}
-	}
 	return diags
 }
 
@@ -599,6 +605,10 @@ func (r *nodePoolResource) ImportState(ctx context.Context, req resource.ImportS
 		ID: types.StringValue(req.ID), Project: types.StringValue(project), Location: types.StringValue(location),
 		Cluster: types.StringValue(cluster), Name: types.StringValue(name),
 		MachineFamily: types.StringNull(), Labels: types.MapNull(types.StringType),
+		InitialNodeCount: types.Int64Null(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
+		})},
 	}
 	resp.Diagnostics.Append(fromNodePool(ctx, np, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

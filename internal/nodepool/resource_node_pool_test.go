@@ -379,6 +379,12 @@ func TestAccNodePool_badInput(t *testing.T) {
     location_policy = "SPREAD"
   }`, `Attribute autoscaling.location_policy value must be one of: ["BALANCED" "ANY"], got: "SPREAD"`},
 		"cpu without memory": {`cpu = 4`, "Missing memory_gb ... cpu is set without memory_gb: set memory_gb"},
+		"upgrade cannot progress": {`cpu = 4
+  memory_gb = 16
+  upgrade_settings {
+    max_surge       = 0
+    max_unavailable = 0
+  }`, "upgrade_settings cannot both be 0 ... set max_surge (extra nodes) or max_unavailable to at least 1"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
