@@ -35,12 +35,16 @@ cd "$ROOT"
 KUBECTL="$BIN/kubectl --kubeconfig .sandbox/kubeconfig"
 echo
 echo "demo: what exists in the sandbox now"
-$KUBECTL get nodes -L cloud.google.com/gke-nodepool,node.kubernetes.io/instance-type,workload-type
+# kwok reports new nodes Ready within seconds; wait so the listing shows them settled.
+$KUBECTL wait --for=condition=Ready nodes --all --timeout=60s >/dev/null || true
+$KUBECTL get nodes \
+	-o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,POOL:.metadata.labels.cloud\.google\.com/gke-nodepool,TYPE:.metadata.labels.node\.kubernetes\.io/instance-type,WORKLOAD:.metadata.labels.workload-type,TAINTS:.spec.taints[*].key,EFFECT:.spec.taints[*].effect'
+
 $KUBECTL get namespaces -l app.kubernetes.io/managed-by=terraform-provider-octollm 2>/dev/null || true
 cat <<MSG
 
 Inspect it:
-  kubectl --kubeconfig .sandbox/kubeconfig get nodes,namespaces
+  kubectl --kubeconfig .sandbox/kubeconfig get nodes -L workload-type
   source .sandbox/env && cd examples/quickstart && TF_CLI_CONFIG_FILE=$CLI_CONFIG $TOFU state list
 Run \`make demo\` again: the plan is empty. Tear everything down with \`make sandbox-down\`.
 MSG

@@ -1,0 +1,32 @@
+# The platform's cpu-optimized pool: n2-highcpu-16 nodes, labelled and tainted
+# workload-type=cpu-optimized, 2 to 20 per zone.
+resource "octollm_node_pool" "cpu" {
+  name               = "cpu-optimized-pool"
+  workload_type      = "cpu-optimized"
+  cpu                = 16
+  memory_gb          = 16
+  initial_node_count = 2
+  autoscaling {
+    min_node_count = 2
+    max_node_count = 20
+  }
+}
+
+# Spot capacity for interruptible work: location_policy defaults to ANY.
+resource "octollm_node_pool" "spot" {
+  name               = "spot-pool"
+  workload_type      = "spot"
+  spot               = true
+  cpu                = 8
+  memory_gb          = 32
+  initial_node_count = 3
+  autoscaling {
+    min_node_count = 3
+    max_node_count = 50
+  }
+  taint {
+    key    = "cloud.google.com/gke-spot"
+    value  = "true"
+    effect = "NO_SCHEDULE"
+  }
+}
