@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/octollm/terraform-provider-octollm/internal/autoscaling"
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 )
@@ -84,6 +85,7 @@ func (p *octollmProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 func (p *octollmProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		autoscaling.NewResource,
 		nodepool.NewResource,
 	}
 }

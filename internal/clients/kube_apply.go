@@ -1,0 +1,136 @@
+package clients
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"syscall"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Ownership: every object the provider writes carries these, and Create refuses to take over
+// an object without them.
+const (
+	FieldManager   = "terraform-provider-octollm"
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	ManagedByValue = "terraform-provider-octollm"
+)
+
+// OwnedBy reports whether obj carries the provider's managed-by label.
+func OwnedBy(obj *unstructured.Unstructured) bool {
+	return obj != nil && obj.GetLabels()[ManagedByLabel] == ManagedByValue
+}
+
+// Apply writes obj with server-side apply under the provider's field manager, forcing
+// ownership of the fields it sets (Terraform is their source of truth) and leaving fields it
+// does not set, such as a Deployment's replicas under an HPA, to their owners.
+func (k *Kube) Apply(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	body, err := json.Marshal(obj.Object)
+	if err != nil {
+		return nil, err
+	}
+	force := true
+	var out *unstructured.Unstructured
+	err = KubeRetry(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = k.Dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
+			metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+		return err
+	})
+	if err != nil {
+		return nil, k.Error(fmt.Sprintf("apply %s %s/%s", gvr.Resource, obj.GetNamespace(), obj.GetName()), err)
+	}
+	return out, nil
+}
+
+// Get reads an object; it returns (nil, nil) when the object does not exist.
+func (k *Kube) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
+	var out *unstructured.Unstructured
+	err := KubeRetry(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = k.Dynamic.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, k.Error(fmt.Sprintf("read %s %s/%s", gvr.Resource, namespace, name), err)
+	}
+	return out, nil
+}
+
+// Delete removes an object; one already gone is not an error.
+func (k *Kube) Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) error {
+	err := KubeRetry(ctx, func(ctx context.Context) error {
+		return k.Dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, metav1.DeleteOptions{})
+	})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return k.Error(fmt.Sprintf("delete %s %s/%s", gvr.Resource, namespace, name), err)
+	}
+	return nil
+}
+
+// HasAPI reports whether the apiserver serves resource in groupVersion (a CRD may be absent).
+func (k *Kube) HasAPI(ctx context.Context, groupVersion, resource string) (bool, error) {
+	var list *metav1.APIResourceList
+	err := KubeRetry(ctx, func(context.Context) error {
+		var err error
+		list, err = k.Clientset.Discovery().ServerResourcesForGroupVersion(groupVersion)
+		return err
+	})
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, k.Error("discover "+groupVersion, err)
+	}
+	for _, r := range list.APIResources {
+		if r.Name == resource {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// KubeRetry calls fn until it succeeds, fails for good, or ctx ends. Retried: 429, 5xx,
+// optimistic-lock conflicts and connection resets, with backoff from 100 ms to 5 s and jitter.
+func KubeRetry(ctx context.Context, fn func(context.Context) error) error {
+	backoff := 100 * time.Millisecond
+	for {
+		err := fn(ctx)
+		if err == nil || !kubeRetryable(err) {
+			return err
+		}
+		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff))) //nolint:gosec // jitter, not security
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(sleep):
+		}
+		if backoff < 5*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+func kubeRetryable(err error) bool {
+	if apierrors.IsConflict(err) || apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) ||
+		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
+		return true
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Code >= 500 {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), "connection reset by peer")
+}
