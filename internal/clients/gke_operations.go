@@ -112,6 +112,11 @@ func operationName(op *containerpb.Operation) string {
 // GKE's CLUSTER_ALREADY_HAS_OPERATION, 429 (ResourceExhausted), 5xx (Unavailable, Internal),
 // Aborted and connection resets. Backoff doubles from 250 ms to 8 s with full jitter.
 func Retry(ctx context.Context, what string, fn func(context.Context) error) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, MaxRetryTime)
+		defer cancel()
+	}
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)

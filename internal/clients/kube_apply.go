@@ -102,9 +102,15 @@ func (k *Kube) HasAPI(ctx context.Context, groupVersion, resource string) (bool,
 	return false, nil
 }
 
-// KubeRetry calls fn until it succeeds, fails for good, or ctx ends. Retried: 429, 5xx,
-// optimistic-lock conflicts and connection resets, with backoff from 100 ms to 5 s and jitter.
+// KubeRetry calls fn until it succeeds, fails for good, or ctx ends (at most MaxRetryTime
+// without a deadline). Retried: 429, 5xx, optimistic-lock conflicts and connection resets, with
+// backoff from 100 ms to 5 s and jitter.
 func KubeRetry(ctx context.Context, fn func(context.Context) error) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, MaxRetryTime)
+		defer cancel()
+	}
 	backoff := 100 * time.Millisecond
 	for {
 		err := fn(ctx)
@@ -123,9 +129,12 @@ func KubeRetry(ctx context.Context, fn func(context.Context) error) error {
 	}
 }
 
+// MaxRetryTime bounds retries of a call whose context has no deadline of its own.
+var MaxRetryTime = 2 * time.Minute
+
 func kubeRetryable(err error) bool {
 	if apierrors.IsConflict(err) || apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) ||
-		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || apierrors.IsUnexpectedServerError(err) {
+		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) {
 		return true
 	}
 	var status apierrors.APIStatus
