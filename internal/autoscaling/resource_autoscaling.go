@@ -587,8 +587,6 @@ func toModel(ctx context.Context, s Spec, m *model) diag.Diagnostics {
 			if p.ControlledResources.IsNull() && sameStrings(v.ControlledResources, []string{"cpu", "memory"}) {
 				vm.ControlledResources = types.ListNull(types.StringType)
 			}
-		} else if sameStrings(v.ControlledResources, []string{"cpu", "memory"}) {
-			vm.ControlledResources = types.ListNull(types.StringType)
 		}
 		m.Vertical, m.VPAName = vm, types.StringValue(s.VPAName())
 	}

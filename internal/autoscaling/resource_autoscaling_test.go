@@ -277,16 +277,24 @@ func checkGone(t *testing.T, ns, target string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		ctx := context.Background()
 		if _, err := acctest.Kube(t).AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, target+"-hpa", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("HPA %s-hpa not deleted: %v", target, err)
+			return notDeleted("HPA "+target+"-hpa", err)
 		}
 		if _, err := acctest.Kube(t).PolicyV1().PodDisruptionBudgets(ns).Get(ctx, target+"-pdb", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("PDB %s-pdb not deleted: %v", target, err)
+			return notDeleted("PDB "+target+"-pdb", err)
 		}
 		if _, err := dyn(t).Resource(autoscaling.VPAResource).Namespace(ns).Get(ctx, target+"-vpa", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("VPA %s-vpa not deleted: %v", target, err)
+			return notDeleted("VPA "+target+"-vpa", err)
 		}
 		return nil
 	}
+}
+
+// notDeleted explains why an object that should be gone was found (err nil) or not read.
+func notDeleted(what string, err error) error {
+	if err == nil {
+		return fmt.Errorf("%s still exists after destroy", what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 func executorConfig(ns string, withBlocks bool) string {

@@ -1,0 +1,2 @@
+# Autoscaling imports by namespace/target-name.
+terraform import octollm_autoscaling.orchestrator octollm/orchestrator
