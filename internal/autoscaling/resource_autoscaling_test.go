@@ -400,10 +400,10 @@ func TestAccAutoscaling_executorArmBlocksAndDrift(t *testing.T) {
 				Config: executorConfig(ns, false),
 				Check: func(*terraform.State) error {
 					if _, err := kube.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, "executor-arm-pdb", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("PDB still there after removing disruption_budget: %v", err)
+						return notDeleted("PDB executor-arm-pdb (disruption_budget removed)", err)
 					}
 					if _, err := dyn(t).Resource(autoscaling.VPAResource).Namespace(ns).Get(ctx, "executor-arm-vpa", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("VPA still there after removing vertical: %v", err)
+						return notDeleted("VPA executor-arm-vpa (vertical removed)", err)
 					}
 					return nil
 				},
