@@ -12,6 +12,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/autoscaling"
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
+	"github.com/octollm/terraform-provider-octollm/internal/component"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 )
 
@@ -86,6 +87,7 @@ func (p *octollmProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *octollmProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		autoscaling.NewResource,
+		component.NewResource,
 		nodepool.NewResource,
 	}
 }
