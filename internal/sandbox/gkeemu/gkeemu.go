@@ -286,12 +286,13 @@ func (s *Server) canonical(ref clusterRef) clusterRef {
 func (s *Server) seedCluster() *containerpb.Cluster {
 	ref, version := s.home, s.cfg.MasterVersion
 	created := s.now().UTC().Format(time.RFC3339)
+	// One e2-standard-16: room for the untainted workloads the tests and the demo run.
 	pool := s.newNodePool(ref, &containerpb.NodePool{
 		Name:             "default-pool",
 		InitialNodeCount: 1,
 		Locations:        []string{s.zones[0]},
 		Config: &containerpb.NodeConfig{
-			MachineType: "e2-standard-4",
+			MachineType: "e2-standard-16",
 		},
 		Management: &containerpb.NodeManagement{AutoUpgrade: true, AutoRepair: true},
 	})

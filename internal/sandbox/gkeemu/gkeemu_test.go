@@ -190,7 +190,7 @@ func checkDefaultPool(t *testing.T, np *containerpb.NodePool) {
 		{"Status", np.GetStatus(), containerpb.NodePool_RUNNING},
 		{"Version", np.GetVersion(), testVersion},
 		{"InitialNodeCount", np.GetInitialNodeCount(), int32(1)},
-		{"MachineType", np.GetConfig().GetMachineType(), "e2-standard-4"},
+		{"MachineType", np.GetConfig().GetMachineType(), "e2-standard-16"},
 		{"ImageType", np.GetConfig().GetImageType(), "COS_CONTAINERD"},
 		{"DiskSizeGb", np.GetConfig().GetDiskSizeGb(), int32(100)},
 		{"DiskType", np.GetConfig().GetDiskType(), "pd-balanced"},
@@ -451,7 +451,7 @@ func TestServeSeedsNodes(t *testing.T) {
 		t.Fatalf("nodes = %v, %v; want default-pool's one", nodes, err)
 	}
 	n := nodes.Items[0]
-	if n.Labels[LabelNodePool] != "default-pool" || n.Labels["node.kubernetes.io/instance-type"] != "e2-standard-4" ||
+	if n.Labels[LabelNodePool] != "default-pool" || n.Labels["node.kubernetes.io/instance-type"] != "e2-standard-16" ||
 		n.Labels["topology.kubernetes.io/zone"] != "us-central1-a" {
 		t.Errorf("seeded node labels = %v", n.Labels)
 	}

@@ -13,7 +13,7 @@ func TestMachineShape(t *testing.T) {
 		cpu, memMB  int
 		ok          bool
 	}{
-		{"e2-standard-4", 4, 16384, true}, // the seeded default-pool
+		{"e2-standard-4", 4, 16384, true},
 		{"e2-medium", 2, 4096, true},      // newNodePool's default
 		{"e2-micro", 2, 1024, true},
 		{"n2-standard-8", 8, 32768, true},
