@@ -14,7 +14,7 @@ func TestMachineShape(t *testing.T) {
 		ok          bool
 	}{
 		{"e2-standard-4", 4, 16384, true},
-		{"e2-medium", 2, 4096, true},      // newNodePool's default
+		{"e2-medium", 2, 4096, true}, // newNodePool's default
 		{"e2-micro", 2, 1024, true},
 		{"n2-standard-8", 8, 32768, true},
 		{"n2-highmem-128", 128, 884736, true}, // 864 GB, not 8 x 128
