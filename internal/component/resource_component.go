@@ -410,6 +410,11 @@ func rolloutProblem(ctx context.Context, k *clients.Kube, s Spec, dep *appsv1.De
 	}
 	if dep != nil {
 		for _, c := range dep.Status.Conditions {
+			if c.Type == appsv1.DeploymentReplicaFailure && c.Status == corev1.ConditionTrue {
+				return fmt.Sprintf("the ReplicaSet cannot create pods (%s): %s", c.Reason, c.Message)
+			}
+		}
+		for _, c := range dep.Status.Conditions {
 			if c.Status != corev1.ConditionTrue {
 				return fmt.Sprintf("condition %s is %s: %s", c.Type, c.Status, c.Message)
 			}

@@ -90,10 +90,10 @@ func TestAccComponent_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := kube.AppsV1().Deployments(ns).Get(ctx, "orchestrator", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("deployment not deleted: %v", err)
+				return fmt.Errorf("deployment orchestrator not deleted (read: %w)", err)
 			}
 			if _, err := kube.CoreV1().Services(ns).Get(ctx, "orchestrator", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("service not deleted: %v", err)
+				return fmt.Errorf("service orchestrator not deleted (read: %w)", err)
 			}
 			return nil
 		},
@@ -259,8 +259,12 @@ resource "octollm_component" "executor" {
   image      = "ghcr.io/acme/octollm-executor:1.4.2"
   port       = 8006
   replicas   = 3
+  sandboxed  = true
   placement {
     workload_type = "spot"
+  }
+  timeouts {
+    create = "3m"
   }
   depends_on = [octollm_node_pool.spot]
 }
@@ -284,6 +288,9 @@ resource "octollm_component" "executor" {
 							return fmt.Errorf("pod %s on node %q: %w", p.Name, p.Spec.NodeName, err)
 						}
 						t.Logf("pod %s runs on node %s (pool %s, workload-type %s)", p.Name, node.Name, node.Labels["cloud.google.com/gke-nodepool"], node.Labels["workload-type"])
+						if p.Spec.RuntimeClassName == nil || *p.Spec.RuntimeClassName != "gvisor" {
+							return fmt.Errorf("sandboxed pod %s has runtimeClassName %v, want gvisor", p.Name, p.Spec.RuntimeClassName)
+						}
 						if node.Labels["workload-type"] != "spot" || node.Labels["cloud.google.com/gke-spot"] != "true" {
 							return fmt.Errorf("pod %s runs on %s, not a spot node: %v", p.Name, node.Name, node.Labels)
 						}

@@ -14,6 +14,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
 	"github.com/octollm/terraform-provider-octollm/internal/component"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
+	"github.com/octollm/terraform-provider-octollm/internal/platform"
 )
 
 var _ provider.Provider = (*octollmProvider)(nil)
@@ -89,6 +90,7 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 		autoscaling.NewResource,
 		component.NewResource,
 		nodepool.NewResource,
+		platform.NewResource,
 	}
 }
 

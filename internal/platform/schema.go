@@ -1,0 +1,181 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// DefaultGatewayServiceAccount is gateway_service_account's default.
+const DefaultGatewayServiceAccount = "octollm-gateway"
+
+// maxServiceAccountName leaves room for "-reader" in the Role's name.
+const maxServiceAccountName = validation.DNS1123SubdomainMaxLength - len("-reader")
+
+func resourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "The platform namespace and the gateway's identity. The namespace carries Pod Security Admission " +
+			"labels (`enforce`, `audit` and `warn` at `pod_security`, `enforce-version=latest`) and your `labels`; in it, the gateway's " +
+			"ServiceAccount is bound to a Role `<gateway_service_account>-reader` that may only get, list and watch ConfigMaps " +
+			"(model routes, `octollm.dev/kind=model-route`, and tenant API-key hashes, `octollm.dev/kind=api-key`): no Secrets and no writes. " +
+			"Objects are written with server-side apply and labelled `app.kubernetes.io/managed-by=terraform-provider-octollm`; " +
+			"an existing namespace without that label is not taken over (import it instead).\n\n" +
+			"Drift shows in the plan: namespace labels changed or added out of band (labels set by other tools are removed on apply), " +
+			"Pod Security labels changed (`pod_security` then reads `drifted: ...`), and a gateway ServiceAccount, Role or RoleBinding " +
+			"deleted or changed (`gateway_rbac` then reads `drifted: ...`); apply restores them. A namespace deleted out of band is created again.\n\n" +
+			"Destroying deletes the namespace and everything in it, and waits until it is gone; it is refused while " +
+			"`deletion_protection` is true.\n\nImport with the namespace's name.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The namespace's name; also the import ID.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"namespace": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The platform namespace, a DNS-1123 label (at most 63 lowercase letters, digits and `-`). Changing it replaces the platform, deleting the old namespace.",
+				Validators:    []validator.String{k8sName{label: true}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"pod_security": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("restricted"),
+				MarkdownDescription: "The Pod Security Standard enforced, audited and warned about in the namespace: `restricted` (default) or `baseline`.",
+				Validators:          []validator.String{stringvalidator.OneOf(PodSecurityLevels...)},
+			},
+			"gateway_service_account": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultGatewayServiceAccount),
+				MarkdownDescription: "The gateway's ServiceAccount, a DNS-1123 subdomain; default `octollm-gateway`. Renaming it deletes the old ServiceAccount, Role and RoleBinding.",
+				Validators:          []validator.String{k8sName{}},
+			},
+			"labels": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Extra namespace labels. The provider's own keys (`pod-security.kubernetes.io/*`, `app.kubernetes.io/managed-by`, " +
+					"`app.kubernetes.io/part-of`, `kubernetes.io/metadata.name`) are not allowed.",
+				Validators: []validator.Map{labelsValidator{}},
+			},
+			"deletion_protection": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "While true (the default, and after an import), destroying the platform fails instead of deleting the namespace and everything in it. Set it to false and apply before destroying.",
+			},
+			"gateway_role": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The gateway's Role and RoleBinding name, `<gateway_service_account>-reader`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"gateway_rbac": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`in sync` when the gateway's ServiceAccount, Role and RoleBinding are as configured; after a change out of band, " +
+					"what differs (`drifted: RoleBinding octollm-gateway-reader is missing`), so the plan shows the update that restores them.",
+			},
+			"uid": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The namespace's UID.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Delete: true}),
+		},
+	}
+}
+
+// k8sName validates a DNS-1123 label (namespace) or subdomain (ServiceAccount).
+type k8sName struct{ label bool }
+
+func (v k8sName) Description(context.Context) string {
+	if v.label {
+		return "a DNS-1123 label of at most 63 characters"
+	}
+	return fmt.Sprintf("a DNS-1123 subdomain of at most %d characters", maxServiceAccountName)
+}
+
+func (v k8sName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v k8sName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := NameProblem(req.ConfigValue.ValueString(), v.label); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+msg)
+	}
+}
+
+// NameProblem explains why name is not a valid namespace (label) or ServiceAccount name, or
+// returns "" when it is.
+func NameProblem(name string, label bool) string {
+	if label {
+		if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+			return fmt.Sprintf("%q is not a valid namespace name: %s. Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"octollm\".",
+				name, strings.Join(errs, "; "))
+		}
+		return ""
+	}
+	errs := validation.IsDNS1123Subdomain(name)
+	if len(errs) == 0 && len(name) > maxServiceAccountName {
+		errs = append(errs, fmt.Sprintf("it is %d characters long, and the Role named after it adds 7 (-reader)", len(name)))
+	}
+	if len(errs) > 0 {
+		return fmt.Sprintf("%q is not a valid ServiceAccount name: %s. Use at most %d lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, such as %q.",
+			name, strings.Join(errs, "; "), maxServiceAccountName, DefaultGatewayServiceAccount)
+	}
+	return ""
+}
+
+// labelsValidator checks label keys and values are valid and none is the provider's own.
+type labelsValidator struct{}
+
+func (labelsValidator) Description(context.Context) string {
+	return "valid Kubernetes labels, none of them a key the provider sets"
+}
+
+func (v labelsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (labelsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	keys := make([]string, 0, len(elems))
+	for k := range elems {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := req.Path.AtMapKey(k)
+		value := ""
+		if s, ok := elems[k].(types.String); ok {
+			if s.IsUnknown() {
+				value = "" // checked when known
+			} else {
+				value = s.ValueString()
+			}
+		}
+		for _, msg := range LabelProblems(k, value) {
+			resp.Diagnostics.AddAttributeError(p, "Invalid label in labels", msg)
+		}
+	}
+}
+
+// LabelProblems explains what is wrong with one user label, if anything.
+func LabelProblems(key, value string) []string {
+	var out []string
+	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
+		out = append(out, fmt.Sprintf("labels: key %q is not a valid Kubernetes label key: %s. Use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', such as \"octollm.dev/team\".",
+			key, strings.Join(errs, "; ")))
+	} else if why := OwnedLabelReason(key); why != "" {
+		out = append(out, fmt.Sprintf("labels: key %q is not allowed: %s.", key, why))
+	}
+	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
+		out = append(out, fmt.Sprintf("labels: the value %q of %q is not a valid Kubernetes label value: %s. Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or an empty string.",
+			value, key, strings.Join(errs, "; ")))
+	}
+	return out
+}
