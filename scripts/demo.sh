@@ -40,11 +40,14 @@ $KUBECTL wait --for=condition=Ready nodes --all --timeout=60s >/dev/null || true
 $KUBECTL get nodes \
 	-o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,POOL:.metadata.labels.cloud\.google\.com/gke-nodepool,TYPE:.metadata.labels.node\.kubernetes\.io/instance-type,WORKLOAD:.metadata.labels.workload-type,TAINTS:.spec.taints[*].key,EFFECT:.spec.taints[*].effect'
 
-$KUBECTL get namespaces -l app.kubernetes.io/managed-by=terraform-provider-octollm 2>/dev/null || true
+$KUBECTL get namespaces -l app.kubernetes.io/managed-by=terraform-provider-octollm -L pod-security.kubernetes.io/enforce
+$KUBECTL -n octollm get deployments,services,hpa,pdb 2>/dev/null || true
+$KUBECTL -n octollm get pods -o custom-columns='POD:.metadata.name,NODE:.spec.nodeName,PHASE:.status.phase' 2>/dev/null || true
 cat <<MSG
 
 Inspect it:
   kubectl --kubeconfig .sandbox/kubeconfig get nodes -L workload-type
+  kubectl --kubeconfig .sandbox/kubeconfig -n octollm get deployments,pods,hpa -o wide
   source .sandbox/env && cd examples/quickstart && TF_CLI_CONFIG_FILE=$CLI_CONFIG $TOFU state list
 Run \`make demo\` again: the plan is empty. Tear everything down with \`make sandbox-down\`.
 MSG

@@ -57,6 +57,91 @@ resource "octollm_node_pool" "spot" {
   }
 }
 
+# The platform's namespace (restricted Pod Security) and the gateway's identity.
+resource "octollm_platform" "this" {
+  namespace = "octollm"
+  # The sandbox is thrown away with `make sandbox-down`; keep the default (true) on GKE.
+  deletion_protection = false
+}
+
+# The orchestrator, on cpu-optimized nodes, its replicas left to the HPA below.
+resource "octollm_component" "orchestrator" {
+  name      = "orchestrator"
+  namespace = octollm_platform.this.namespace
+  kind      = "orchestrator"
+  image     = "ghcr.io/acme/octollm-orchestrator:1.4.2"
+  port      = 8000
+  resources {
+    requests = { cpu = "500m", memory = "1Gi" }
+    limits   = { cpu = "2", memory = "4Gi" }
+  }
+  placement {
+    workload_type = "cpu-optimized"
+  }
+  depends_on = [octollm_node_pool.cpu_optimized]
+}
+
+# The executor arm on spot capacity, in GKE Sandbox.
+resource "octollm_component" "executor" {
+  name      = "executor-arm"
+  namespace = octollm_platform.this.namespace
+  kind      = "arm"
+  image     = "ghcr.io/acme/octollm-executor:1.4.2"
+  port      = 8006
+  replicas  = 2
+  sandboxed = true
+  placement {
+    workload_type = "spot"
+  }
+  depends_on = [octollm_node_pool.spot]
+}
+
+# Hybrid scaling for the orchestrator, from the Phase 6 plan.
+resource "octollm_autoscaling" "orchestrator" {
+  namespace = octollm_platform.this.namespace
+  target {
+    name = octollm_component.orchestrator.deployment_name
+  }
+  min_replicas       = 3
+  max_replicas       = 20
+  cpu_utilization    = 70
+  memory_utilization = 75
+  metric {
+    type          = "Pods"
+    name          = "task_queue_depth"
+    average_value = "10"
+  }
+  scale_up {
+    stabilization_window_seconds = 30
+    select_policy                = "Max"
+    policy {
+      type           = "Percent"
+      value          = 100
+      period_seconds = 30
+    }
+  }
+  scale_down {
+    stabilization_window_seconds = 300
+    select_policy                = "Min"
+    policy {
+      type           = "Pods"
+      value          = 2
+      period_seconds = 60
+    }
+  }
+  vertical {
+    update_mode = "Off"
+    container   = "orchestrator"
+  }
+  disruption_budget {
+    min_available = 2
+  }
+}
+
+output "orchestrator_url" {
+  value = octollm_component.orchestrator.service_url
+}
+
 output "node_pools" {
   value = {
     for pool in [octollm_node_pool.cpu_optimized, octollm_node_pool.memory_optimized, octollm_node_pool.spot] :
