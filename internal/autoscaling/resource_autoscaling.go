@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -102,27 +103,17 @@ func (r *autoscalingResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 func (r *autoscalingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	b, ok := req.ProviderData.(*clients.Backends)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *clients.Backends, got %T; this is a bug in the provider", req.ProviderData))
+	b, err := clients.FromProviderData(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
 		return
 	}
 	r.backends = b
 }
 
-func known(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
-}
-
 func stringsOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
 	out := map[string]string{}
-	if known(m) {
+	if tfvalue.Known(m) {
 		diags.Append(m.ElementsAs(ctx, &out, false)...)
 	}
 	return out
@@ -139,7 +130,7 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 	if m.Target != nil && m.Target.Name.IsNull() {
 		d.AddAttributeError(path.Root("target").AtName("name"), "Missing target.name", "Set target.name to the Deployment or StatefulSet to scale.")
 	}
-	if known(m.MinReplicas) && known(m.MaxReplicas) && m.MinReplicas.ValueInt64() > m.MaxReplicas.ValueInt64() {
+	if tfvalue.Known(m.MinReplicas) && tfvalue.Known(m.MaxReplicas) && m.MinReplicas.ValueInt64() > m.MaxReplicas.ValueInt64() {
 		d.AddAttributeError(path.Root("min_replicas"), "min_replicas exceeds max_replicas",
 			fmt.Sprintf("min_replicas (%d) is greater than max_replicas (%d): lower min_replicas or raise max_replicas.", m.MinReplicas.ValueInt64(), m.MaxReplicas.ValueInt64()))
 	}
@@ -154,7 +145,7 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 			name string
 			v    types.String
 		}{{"average_value", mm.AverageValue}, {"value", mm.Value}} {
-			if known(q.v) {
+			if tfvalue.Known(q.v) {
 				if _, err := apiresource.ParseQuantity(q.v.ValueString()); err != nil {
 					d.AddAttributeError(p.AtName(q.name), "Invalid quantity in metric."+q.name,
 						fmt.Sprintf("%q is not a Kubernetes quantity: use a number with an optional suffix, such as \"10\", \"500m\" or \"2Gi\".", q.v.ValueString()))
@@ -203,7 +194,7 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 		mode := v.UpdateMode.ValueString()
 		if mode == "Auto" || mode == "Recreate" || mode == "InPlaceOrRecreate" {
 			controlled := []string{"cpu", "memory"}
-			if known(v.ControlledResources) {
+			if tfvalue.Known(v.ControlledResources) {
 				controlled = nil
 				d.Append(v.ControlledResources.ElementsAs(ctx, &controlled, false)...)
 			}
@@ -226,7 +217,7 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 			d.AddAttributeError(p.AtName("max_unavailable"), "Both min_available and max_unavailable", "A PodDisruptionBudget takes one of them: remove min_available or max_unavailable.")
 		}
 		for name, v := range map[string]types.String{"min_available": b.MinAvailable, "max_unavailable": b.MaxUnavailable} {
-			if known(v) {
+			if tfvalue.Known(v) {
 				if err := ValidIntOrPercent(v.ValueString()); err != nil {
 					d.AddAttributeError(p.AtName(name), "Invalid disruption_budget."+name, err.Error()+".")
 				}
@@ -259,7 +250,7 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
 		}
 	}
-	if plan.Target != nil && known(plan.Target.Name) {
+	if plan.Target != nil && tfvalue.Known(plan.Target.Name) {
 		name := plan.Target.Name.ValueString()
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + name)
 		plan.HPAName = types.StringValue(name + "-hpa")
@@ -288,14 +279,14 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 
 // sameQuantityOr returns prior when it is the same quantity as v, else v.
 func sameQuantityOr(v, prior types.String) types.String {
-	if known(v) && known(prior) && SameQuantity(v.ValueString(), prior.ValueString()) {
+	if tfvalue.Known(v) && tfvalue.Known(prior) && SameQuantity(v.ValueString(), prior.ValueString()) {
 		return prior
 	}
 	return v
 }
 
 func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
-	if !known(v) || !known(prior) {
+	if !tfvalue.Known(v) || !tfvalue.Known(prior) {
 		return v
 	}
 	var d diag.Diagnostics
@@ -329,10 +320,10 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		MinReplicas: m.MinReplicas.ValueInt64(),
 		MaxReplicas: m.MaxReplicas.ValueInt64(),
 	}
-	if known(m.CPUUtilization) {
+	if tfvalue.Known(m.CPUUtilization) {
 		s.CPUUtilization = m.CPUUtilization.ValueInt64()
 	}
-	if known(m.MemoryUtilization) {
+	if tfvalue.Known(m.MemoryUtilization) {
 		s.MemoryUtilization = m.MemoryUtilization.ValueInt64()
 	}
 	for _, mm := range m.Metrics {
@@ -350,7 +341,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 			MinAllowed: stringsOf(ctx, v.MinAllowed, d), MaxAllowed: stringsOf(ctx, v.MaxAllowed, d),
 			ControlledResources: []string{"cpu", "memory"},
 		}
-		if known(v.ControlledResources) {
+		if tfvalue.Known(v.ControlledResources) {
 			s.Vertical.ControlledResources = nil
 			d.Append(v.ControlledResources.ElementsAs(ctx, &s.Vertical.ControlledResources, false)...)
 		}
@@ -366,11 +357,11 @@ func behaviorSpec(b *behaviorModel) *Behavior {
 		return nil
 	}
 	out := &Behavior{SelectPolicy: b.SelectPolicy.ValueString()}
-	if known(b.StabilizationWindowSeconds) {
+	if tfvalue.Known(b.StabilizationWindowSeconds) {
 		w := b.StabilizationWindowSeconds.ValueInt64()
 		out.StabilizationWindowSeconds = &w
 	}
-	if !known(b.SelectPolicy) {
+	if !tfvalue.Known(b.SelectPolicy) {
 		out.SelectPolicy = ""
 	}
 	for _, p := range b.Policies {

@@ -145,3 +145,17 @@ func (b *Backends) Stripe() (*stripeclient.API, error) {
 }
 
 func homeDir() (string, error) { return os.UserHomeDir() }
+
+// FromProviderData returns the Backends the provider's Configure handed a resource or data
+// source: nil before the provider is configured (validation runs then), and an error that
+// marks a provider bug for anything else.
+func FromProviderData(data any) (*Backends, error) {
+	if data == nil {
+		return nil, nil
+	}
+	b, ok := data.(*Backends)
+	if !ok {
+		return nil, fmt.Errorf("expected *clients.Backends, got %T; this is a bug in the provider", data)
+	}
+	return b, nil
+}

@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -90,27 +91,17 @@ func (r *componentResource) Schema(ctx context.Context, _ resource.SchemaRequest
 }
 
 func (r *componentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	b, ok := req.ProviderData.(*clients.Backends)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *clients.Backends, got %T; this is a bug in the provider", req.ProviderData))
+	b, err := clients.FromProviderData(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
 		return
 	}
 	r.backends = b
 }
 
-func known(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
-}
-
 func stringMap(ctx context.Context, m types.Map, d *diag.Diagnostics) map[string]string {
 	out := map[string]string{}
-	if known(m) {
+	if tfvalue.Known(m) {
 		d.Append(m.ElementsAs(ctx, &out, false)...)
 	}
 	return out
@@ -123,7 +114,7 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 		return
 	}
 	d := &resp.Diagnostics
-	if known(m.Image) && !m.RequireDigest.IsUnknown() {
+	if tfvalue.Known(m.Image) && !m.RequireDigest.IsUnknown() {
 		if _, err := ParseImage(m.Image.ValueString(), m.RequireDigest.ValueBool()); err != nil {
 			d.AddAttributeError(path.Root("image"), "Invalid image", "image "+err.Error()+".")
 		}
@@ -133,7 +124,7 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 			d.AddAttributeError(path.Root("env"), "Invalid environment variable name", fmt.Sprintf("env key %q is not a variable name: use letters, digits and underscores, not starting with a digit.", k))
 		}
 	}
-	if known(m.SecretEnv) {
+	if tfvalue.Known(m.SecretEnv) {
 		refs := map[string]secretRefModel{}
 		d.Append(m.SecretEnv.ElementsAs(ctx, &refs, false)...)
 		for k, ref := range refs {
@@ -171,7 +162,7 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 	if p := m.Placement; p != nil && p.WorkloadType.IsNull() {
 		d.AddAttributeError(path.Root("placement").AtName("workload_type"), "Missing placement.workload_type", "Set workload_type to the node pool's workload type, or remove the placement block.")
 	}
-	if known(m.PreStopSleep) && known(m.TerminationGracePeriod) && m.PreStopSleep.ValueInt64() > 0 && m.PreStopSleep.ValueInt64() >= m.TerminationGracePeriod.ValueInt64() {
+	if tfvalue.Known(m.PreStopSleep) && tfvalue.Known(m.TerminationGracePeriod) && m.PreStopSleep.ValueInt64() > 0 && m.PreStopSleep.ValueInt64() >= m.TerminationGracePeriod.ValueInt64() {
 		d.AddAttributeError(path.Root("pre_stop_sleep_seconds"), "pre_stop_sleep_seconds not below the grace period",
 			fmt.Sprintf("pre_stop_sleep_seconds (%d) must be less than termination_grace_period_seconds (%d), or the pod is killed before it stops cleanly.", m.PreStopSleep.ValueInt64(), m.TerminationGracePeriod.ValueInt64()))
 	}
@@ -197,14 +188,14 @@ func (r *componentResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			}
 		}
 	}
-	if known(plan.Name) && known(plan.Namespace) {
+	if tfvalue.Known(plan.Name) && tfvalue.Known(plan.Namespace) {
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
 		plan.DeploymentName, plan.ServiceName = plan.Name, plan.Name
-		if known(plan.Port) {
+		if tfvalue.Known(plan.Port) {
 			plan.ServiceURL = types.StringValue(fmt.Sprintf("http://%s.%s.svc.cluster.local:%d", plan.Name.ValueString(), plan.Namespace.ValueString(), plan.Port.ValueInt64()))
 		}
 	}
-	if known(plan.Image) {
+	if tfvalue.Known(plan.Image) {
 		plan.ImageDigest = types.StringNull()
 		if img, err := ParseImage(plan.Image.ValueString(), false); err == nil && img.Digest != "" {
 			plan.ImageDigest = types.StringValue(img.Digest)
@@ -221,14 +212,14 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		HealthPath: m.HealthPath.ValueString(), TerminationGracePeriod: m.TerminationGracePeriod.ValueInt64(),
 		PreStopSleep: m.PreStopSleep.ValueInt64(), Sandboxed: m.Sandboxed.ValueBool(),
 	}
-	if known(m.Replicas) {
+	if tfvalue.Known(m.Replicas) {
 		n := int32(m.Replicas.ValueInt64()) //nolint:gosec // validated 0-1000
 		s.Replicas = &n
 	}
-	if known(m.Args) {
+	if tfvalue.Known(m.Args) {
 		d.Append(m.Args.ElementsAs(ctx, &s.Args, false)...)
 	}
-	if known(m.SecretEnv) {
+	if tfvalue.Known(m.SecretEnv) {
 		refs := map[string]secretRefModel{}
 		d.Append(m.SecretEnv.ElementsAs(ctx, &refs, false)...)
 		for k, ref := range refs {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -94,12 +95,9 @@ func (r *nodePoolResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *nodePoolResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	b, ok := req.ProviderData.(*clients.Backends)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *clients.Backends, got %T; this is a bug in the provider", req.ProviderData))
+	b, err := clients.FromProviderData(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
 		return
 	}
 	r.backends = b
@@ -113,7 +111,7 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 		return
 	}
 	resp.Diagnostics.Append(validateShape(m)...)
-	if u := m.UpgradeSettings; u != nil && known(u.MaxSurge) && known(u.MaxUnavailable) && u.MaxSurge.ValueInt64() == 0 && u.MaxUnavailable.ValueInt64() == 0 {
+	if u := m.UpgradeSettings; u != nil && tfvalue.Known(u.MaxSurge) && tfvalue.Known(u.MaxUnavailable) && u.MaxSurge.ValueInt64() == 0 && u.MaxUnavailable.ValueInt64() == 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("upgrade_settings").AtName("max_surge"), "upgrade_settings cannot both be 0",
 			"With max_surge = 0 and max_unavailable = 0 an upgrade could never replace a node: set max_surge (extra nodes) or max_unavailable to at least 1.")
 	}
@@ -126,20 +124,13 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("max_node_count"), "Missing autoscaling.max_node_count",
 				"The autoscaling block needs min_node_count and max_node_count: set both, or remove the block for a fixed size.")
 		}
-		if known(a.MinNodeCount) && known(a.MaxNodeCount) && a.MinNodeCount.ValueInt64() > a.MaxNodeCount.ValueInt64() {
+		if tfvalue.Known(a.MinNodeCount) && tfvalue.Known(a.MaxNodeCount) && a.MinNodeCount.ValueInt64() > a.MaxNodeCount.ValueInt64() {
 			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "autoscaling.min_node_count exceeds max_node_count",
 				fmt.Sprintf("min_node_count (%d) is greater than max_node_count (%d): lower min_node_count or raise max_node_count.",
 					a.MinNodeCount.ValueInt64(), a.MaxNodeCount.ValueInt64()))
 		}
 	}
 }
-
-type knowable interface {
-	IsNull() bool
-	IsUnknown() bool
-}
-
-func known(v knowable) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // validateShape checks machine_type against cpu/memory_gb and that some machine fits them.
 func validateShape(m model) diag.Diagnostics {
@@ -164,7 +155,7 @@ func validateShape(m model) diag.Diagnostics {
 			return diags
 		}
 	}
-	if known(m.CPU) && known(m.MemoryGB) && !m.MachineFamily.IsUnknown() {
+	if tfvalue.Known(m.CPU) && tfvalue.Known(m.MemoryGB) && !m.MachineFamily.IsUnknown() {
 		family := m.MachineFamily.ValueString()
 		if _, err := machinetypes.MachineTypeFor(m.CPU.ValueInt64(), m.MemoryGB.ValueFloat64(), family); err != nil {
 			attr := path.Root("cpu")
@@ -230,13 +221,13 @@ func (r *nodePoolResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 
 	// Machine type from the node shape, or the shape from the machine type.
-	if config.MachineType.IsNull() && known(plan.CPU) && known(plan.MemoryGB) && known(plan.MachineFamily) {
+	if config.MachineType.IsNull() && tfvalue.Known(plan.CPU) && tfvalue.Known(plan.MemoryGB) && tfvalue.Known(plan.MachineFamily) {
 		mt, err := machinetypes.MachineTypeFor(plan.CPU.ValueInt64(), plan.MemoryGB.ValueFloat64(), plan.MachineFamily.ValueString())
 		if err == nil {
 			plan.MachineType = types.StringValue(mt)
 		}
 	}
-	if known(config.MachineType) {
+	if tfvalue.Known(config.MachineType) {
 		if cpu, memMB, ok := machinetypes.Shape(config.MachineType.ValueString()); ok {
 			plan.CPU = types.Int64Value(int64(cpu))
 			plan.MemoryGB = types.Float64Value(float64(memMB) / 1024)
@@ -248,7 +239,7 @@ func (r *nodePoolResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			plan.MachineFamily = types.StringValue(f)
 		}
 	}
-	if plan.Autoscaling != nil && plan.Autoscaling.LocationPolicy.IsUnknown() && known(plan.Spot) {
+	if plan.Autoscaling != nil && plan.Autoscaling.LocationPolicy.IsUnknown() && tfvalue.Known(plan.Spot) {
 		plan.Autoscaling.LocationPolicy = types.StringValue(DefaultLocationPolicy(plan.Spot.ValueBool()))
 	}
 	if state != nil && !resp.Diagnostics.HasError() {
@@ -282,7 +273,7 @@ func spec(ctx context.Context, m model) (Spec, diag.Diagnostics) {
 	if !m.Labels.IsNull() && !m.Labels.IsUnknown() {
 		diags.Append(m.Labels.ElementsAs(ctx, &s.Labels, false)...)
 	}
-	if known(m.NodeLocations) {
+	if tfvalue.Known(m.NodeLocations) {
 		diags.Append(m.NodeLocations.ElementsAs(ctx, &s.NodeLocations, false)...)
 	}
 	for _, t := range m.Taints {
@@ -290,7 +281,7 @@ func spec(ctx context.Context, m model) (Spec, diag.Diagnostics) {
 	}
 	if a := m.Autoscaling; a != nil {
 		policy := a.LocationPolicy.ValueString()
-		if !known(a.LocationPolicy) {
+		if !tfvalue.Known(a.LocationPolicy) {
 			policy = DefaultLocationPolicy(s.Spot)
 		}
 		s.Autoscaling = &AutoscalingSpec{Min: a.MinNodeCount.ValueInt64(), Max: a.MaxNodeCount.ValueInt64(), LocationPolicy: policy}

@@ -18,6 +18,7 @@ import (
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -58,22 +59,12 @@ func (r *platformResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *platformResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	b, ok := req.ProviderData.(*clients.Backends)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *clients.Backends, got %T; this is a bug in the provider", req.ProviderData))
+	b, err := clients.FromProviderData(req.ProviderData)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
 		return
 	}
 	r.backends = b
-}
-
-func known(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
 }
 
 // ModifyPlan derives the computed names from the configuration and plans the gateway's RBAC
@@ -87,10 +78,10 @@ func (r *platformResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if known(plan.Namespace) {
+	if tfvalue.Known(plan.Namespace) {
 		plan.ID = types.StringValue(plan.Namespace.ValueString())
 	}
-	if known(plan.GatewayServiceAccount) {
+	if tfvalue.Known(plan.GatewayServiceAccount) {
 		plan.GatewayRole = types.StringValue(RoleName(plan.GatewayServiceAccount.ValueString()))
 	} else {
 		plan.GatewayRole = types.StringUnknown()
@@ -120,7 +111,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		GatewayServiceAccount: m.GatewayServiceAccount.ValueString(),
 		Labels:                map[string]string{},
 	}
-	if known(m.Labels) {
+	if tfvalue.Known(m.Labels) {
 		d.Append(m.Labels.ElementsAs(ctx, &s.Labels, false)...)
 	}
 	return s
