@@ -20,7 +20,9 @@ export OCTOLLM_SANDBOX_DIR=$DIR
 export TF_ACC_TERRAFORM_PATH=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
 echo "testacc: running acceptance tests through $("$TF_ACC_TERRAFORM_PATH" version | head -1)"
 status=0
-go test -count=1 -timeout 60m "${@:-./...}" || status=$?
+# One package at a time: tests in a package share the cluster with care (unique names, and
+# ordered where they depend on which node pools exist); packages do not know of each other.
+go test -count=1 -p 1 -timeout 60m "${@:-./...}" || status=$?
 if ((status != 0)); then
 	echo "testacc: FAILED; sandbox logs:" >&2
 	for f in "$DIR"/logs/*.log; do echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2 || true; done

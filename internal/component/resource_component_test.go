@@ -235,8 +235,7 @@ func TestAccComponent_hpaOwnedReplicasSurvive(t *testing.T) {
 	})
 }
 
-// Placed on spot: the pods run on the spot pool's nodes. Required placement that no node can
-// satisfy reports the pods unschedulable within the timeout.
+// Placed on spot: the pods run on the spot pool's nodes, which the test creates.
 func TestAccComponent_placement(t *testing.T) {
 	acctest.PreCheck(t)
 	ns, kube := restrictedNamespace(t)
@@ -298,8 +297,27 @@ resource "octollm_component" "executor" {
 					return nil
 				},
 			},
-			{
-				Config: fmt.Sprintf(`
+		},
+	})
+}
+
+// Required spot placement with no spot pool reports the pods unschedulable within the timeout.
+// Sequential, after TestAccComponent_placement has destroyed its pool; `make test` runs one
+// package at a time, so no other test's spot pool exists meanwhile.
+func TestAccComponent_requiredSpotWithoutPool(t *testing.T) {
+	acctest.PreCheck(t)
+	ns, kube := restrictedNamespace(t)
+	spot, err := kube.CoreV1().Nodes().List(context.Background(), metav1.ListOptions{LabelSelector: "workload-type=spot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spot.Items) > 0 {
+		t.Skipf("this sandbox has %d spot nodes (from another configuration): run against a fresh one, as make test does", len(spot.Items))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
 resource "octollm_component" "judge" {
   name      = "judge-arm"
   namespace = %q
@@ -307,21 +325,17 @@ resource "octollm_component" "judge" {
   image     = "ghcr.io/acme/octollm-judge:1.4.2"
   port      = 8004
   replicas  = 1
-  resources {
-    requests = { cpu = "200" }
-  }
   placement {
-    workload_type = "memory-optimized"
+    workload_type = "spot"
     required      = true
   }
   timeouts {
-    create = "15s"
+    create = "20s"
   }
 }
 `, ns),
-				ExpectError: acctest.ErrorText("Deployment " + ns + "/judge-arm did not roll out ... is unschedulable ... check placement.workload_type and that a node pool of that type exists"),
-			},
-		},
+			ExpectError: acctest.ErrorText("Deployment " + ns + "/judge-arm did not roll out ... is unschedulable: ... didn't match Pod's node affinity/selector ... check placement.workload_type and that a node pool of that type exists"),
+		}},
 	})
 }
 
