@@ -63,9 +63,10 @@ resource "octollm_component" "orchestrator" {
   # Short, so rolling updates in the test do not wait a minute per old pod (kwok honours it).
   termination_grace_period_seconds = 4
   pre_stop_sleep_seconds           = 2
+  # Generous: on a loaded 2-core machine kwok can take a while to finish terminating old pods.
   timeouts {
-    create = "2m"
-    update = "2m"
+    create = "5m"
+    update = "5m"
   }
   %s
 }
