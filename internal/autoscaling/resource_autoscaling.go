@@ -111,14 +111,6 @@ func (r *autoscalingResource) Configure(_ context.Context, req resource.Configur
 	r.backends = b
 }
 
-func stringsOf(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
-	out := map[string]string{}
-	if tfvalue.Known(m) {
-		diags.Append(m.ElementsAs(ctx, &out, false)...)
-	}
-	return out
-}
-
 // ValidateConfig enforces the rules a user can act on before anything reaches the cluster.
 func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
@@ -167,7 +159,7 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 		}
 	}
 	if v := m.Vertical; v != nil {
-		minAllowed, maxAllowed := stringsOf(ctx, v.MinAllowed, d), stringsOf(ctx, v.MaxAllowed, d)
+		minAllowed, maxAllowed := tfvalue.StringMap(ctx, v.MinAllowed, d), tfvalue.StringMap(ctx, v.MaxAllowed, d)
 		for name, vals := range map[string]map[string]string{"min_allowed": minAllowed, "max_allowed": maxAllowed} {
 			for res, q := range vals {
 				if res != "cpu" && res != "memory" {
@@ -290,7 +282,7 @@ func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
 		return v
 	}
 	var d diag.Diagnostics
-	a, b := stringsOf(ctx, v, &d), stringsOf(ctx, prior, &d)
+	a, b := tfvalue.StringMap(ctx, v, &d), tfvalue.StringMap(ctx, prior, &d)
 	if len(a) != len(b) {
 		return v
 	}
@@ -330,7 +322,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		s.Metrics = append(s.Metrics, Metric{
 			Type: mm.Type.ValueString(), Name: mm.Name.ValueString(),
 			AverageValue: mm.AverageValue.ValueString(), Value: mm.Value.ValueString(),
-			Selector:   stringsOf(ctx, mm.Selector, d),
+			Selector:   tfvalue.StringMap(ctx, mm.Selector, d),
 			ObjectKind: mm.ObjectKind.ValueString(), ObjectName: mm.ObjectName.ValueString(), ObjectAPI: mm.ObjectAPIVersion.ValueString(),
 		})
 	}
@@ -338,7 +330,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 	if v := m.Vertical; v != nil {
 		s.Vertical = &Vertical{
 			UpdateMode: v.UpdateMode.ValueString(), Container: v.Container.ValueString(),
-			MinAllowed: stringsOf(ctx, v.MinAllowed, d), MaxAllowed: stringsOf(ctx, v.MaxAllowed, d),
+			MinAllowed: tfvalue.StringMap(ctx, v.MinAllowed, d), MaxAllowed: tfvalue.StringMap(ctx, v.MaxAllowed, d),
 			ControlledResources: []string{"cpu", "memory"},
 		}
 		if tfvalue.Known(v.ControlledResources) {
@@ -347,7 +339,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		}
 	}
 	if b := m.DisruptionBudget; b != nil {
-		s.Disruption = &DisruptionBudget{MinAvailable: b.MinAvailable.ValueString(), MaxUnavailable: b.MaxUnavailable.ValueString(), Selector: stringsOf(ctx, b.Selector, d)}
+		s.Disruption = &DisruptionBudget{MinAvailable: b.MinAvailable.ValueString(), MaxUnavailable: b.MaxUnavailable.ValueString(), Selector: tfvalue.StringMap(ctx, b.Selector, d)}
 	}
 	return s
 }

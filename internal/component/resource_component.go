@@ -99,14 +99,6 @@ func (r *componentResource) Configure(_ context.Context, req resource.ConfigureR
 	r.backends = b
 }
 
-func stringMap(ctx context.Context, m types.Map, d *diag.Diagnostics) map[string]string {
-	out := map[string]string{}
-	if tfvalue.Known(m) {
-		d.Append(m.ElementsAs(ctx, &out, false)...)
-	}
-	return out
-}
-
 func (r *componentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -119,7 +111,7 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 			d.AddAttributeError(path.Root("image"), "Invalid image", "image "+err.Error()+".")
 		}
 	}
-	for k := range stringMap(ctx, m.Env, d) {
+	for k := range tfvalue.StringMap(ctx, m.Env, d) {
 		if !envName.MatchString(k) {
 			d.AddAttributeError(path.Root("env"), "Invalid environment variable name", fmt.Sprintf("env key %q is not a variable name: use letters, digits and underscores, not starting with a digit.", k))
 		}
@@ -137,7 +129,7 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 		}
 	}
 	if res := m.Resources; res != nil {
-		reqs, lims := stringMap(ctx, res.Requests, d), stringMap(ctx, res.Limits, d)
+		reqs, lims := tfvalue.StringMap(ctx, res.Requests, d), tfvalue.StringMap(ctx, res.Limits, d)
 		for name, vals := range map[string]map[string]string{"requests": reqs, "limits": lims} {
 			for k, v := range vals {
 				if _, err := apiresource.ParseQuantity(v); err != nil {
@@ -208,7 +200,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 	s := Spec{
 		Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString(), Kind: m.Kind.ValueString(), Image: m.Image.ValueString(),
 		Port: int32(m.Port.ValueInt64()), //nolint:gosec // validated 1-65535
-		Env:  stringMap(ctx, m.Env, d), SecretEnv: map[string]SecretRef{},
+		Env:  tfvalue.StringMap(ctx, m.Env, d), SecretEnv: map[string]SecretRef{},
 		HealthPath: m.HealthPath.ValueString(), TerminationGracePeriod: m.TerminationGracePeriod.ValueInt64(),
 		PreStopSleep: m.PreStopSleep.ValueInt64(), Sandboxed: m.Sandboxed.ValueBool(),
 	}
@@ -227,7 +219,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		}
 	}
 	if res := m.Resources; res != nil {
-		s.Requests, s.Limits = stringMap(ctx, res.Requests, d), stringMap(ctx, res.Limits, d)
+		s.Requests, s.Limits = tfvalue.StringMap(ctx, res.Requests, d), tfvalue.StringMap(ctx, res.Limits, d)
 	}
 	if p := m.Placement; p != nil {
 		s.Placement = &Placement{WorkloadType: p.WorkloadType.ValueString(), Required: p.Required.ValueBool()}
@@ -532,9 +524,9 @@ func quantities(ctx context.Context, live corev1.ResourceList, prior *resourcesM
 	if prior != nil {
 		var d diag.Diagnostics
 		if requests {
-			before = stringMap(ctx, prior.Requests, &d)
+			before = tfvalue.StringMap(ctx, prior.Requests, &d)
 		} else {
-			before = stringMap(ctx, prior.Limits, &d)
+			before = tfvalue.StringMap(ctx, prior.Limits, &d)
 		}
 	}
 	out := map[string]string{}
