@@ -349,39 +349,3 @@ func (s Spec) SameRoleRef(binding *unstructured.Unstructured) bool {
 	}
 	return live.RoleRef == s.roleRef()
 }
-
-// DeletionBlockers says what keeps a Terminating namespace: its finalizers and the conditions
-// the namespace controller reports (content remaining, finalizers remaining, failures).
-func DeletionBlockers(ns *unstructured.Unstructured) string {
-	var live corev1.Namespace
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(ns.Object, &live); err != nil {
-		return "unreadable namespace: " + err.Error()
-	}
-	var parts []string
-	if len(live.Spec.Finalizers) > 0 {
-		var f []string
-		for _, x := range live.Spec.Finalizers {
-			if x == corev1.FinalizerKubernetes {
-				f = append(f, "kubernetes (the namespace controller's, removed once the namespace is empty)")
-			} else {
-				f = append(f, string(x))
-			}
-		}
-		parts = append(parts, "spec.finalizers: "+strings.Join(f, ", "))
-	}
-	if len(live.Finalizers) > 0 {
-		parts = append(parts, "metadata.finalizers: "+strings.Join(live.Finalizers, ", "))
-	}
-	for _, c := range live.Status.Conditions {
-		if c.Status == corev1.ConditionTrue {
-			parts = append(parts, fmt.Sprintf("condition %s: %s", c.Type, c.Message))
-		}
-	}
-	if live.DeletionTimestamp == nil {
-		parts = append(parts, "the namespace is not marked for deletion")
-	}
-	if len(parts) == 0 {
-		return "no finalizers or conditions reported yet; the namespace controller (kube-controller-manager) may not be running"
-	}
-	return strings.Join(parts, "; ")
-}

@@ -211,7 +211,7 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-func TestDeletionBlockers(t *testing.T) {
+func TestNamespaceBlockers(t *testing.T) {
 	now := metav1.Now()
 	ns := &corev1.Namespace{
 		ObjectMeta: metav1.ObjectMeta{Name: "octollm", DeletionTimestamp: &now},
@@ -225,10 +225,10 @@ func TestDeletionBlockers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := DeletionBlockers(&unstructured.Unstructured{Object: obj})
+	got := clients.NamespaceBlockers(&unstructured.Unstructured{Object: obj})
 	want := "spec.finalizers: kubernetes (the namespace controller's, removed once the namespace is empty); condition NamespaceFinalizersRemaining: Some content in the namespace has finalizers remaining: octollm.dev/block in 1 resource instances"
 	if got != want {
-		t.Errorf("DeletionBlockers = %q\nwant %q", got, want)
+		t.Errorf("NamespaceBlockers = %q\nwant %q", got, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -128,7 +129,7 @@ func (r *platformResource) apply(ctx context.Context, k *clients.Kube, s Spec, o
 	}
 	if ns.GetDeletionTimestamp() != nil {
 		d.AddAttributeError(path.Root("namespace"), "Namespace "+s.Namespace+" is being deleted",
-			fmt.Sprintf("namespace %s is Terminating (%s), so nothing can be created in it: wait until it is gone, then apply again to create it anew.", s.Namespace, DeletionBlockers(ns)))
+			fmt.Sprintf("namespace %s is Terminating (%s), so nothing can be created in it: wait until it is gone, then apply again to create it anew.", s.Namespace, clients.NamespaceBlockers(ns)))
 		return
 	}
 	if extra := s.ExtraLabels(ns.GetLabels()); len(extra) > 0 {
@@ -230,7 +231,7 @@ func (r *platformResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	if live != nil && live.GetDeletionTimestamp() != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("namespace"), "Namespace "+s.Namespace+" is being deleted",
-			fmt.Sprintf("namespace %s is Terminating (%s): wait until it is gone, then apply again, or choose another namespace.", s.Namespace, DeletionBlockers(live)))
+			fmt.Sprintf("namespace %s is Terminating (%s): wait until it is gone, then apply again, or choose another namespace.", s.Namespace, clients.NamespaceBlockers(live)))
 		return
 	}
 	r.apply(ctx, k, s, "", &resp.Diagnostics)
@@ -326,7 +327,7 @@ func readInto(ctx context.Context, k *clients.Kube, m *model) (bool, diag.Diagno
 	}
 	if ns.GetDeletionTimestamp() != nil {
 		d.AddAttributeWarning(path.Root("namespace"), "Namespace "+name+" is being deleted",
-			fmt.Sprintf("namespace %s is Terminating (%s). Destroy waits until it is gone; apply fails until it is gone.", name, DeletionBlockers(ns)))
+			fmt.Sprintf("namespace %s is Terminating (%s). Destroy waits until it is gone; apply fails until it is gone.", name, clients.NamespaceBlockers(ns)))
 	}
 	labels := ns.GetLabels()
 	m.ID = types.StringValue(name)
@@ -380,41 +381,17 @@ func (r *platformResource) Delete(ctx context.Context, req resource.DeleteReques
 	if k == nil {
 		return
 	}
-	if err := k.Delete(ctx, NamespaceResource, "", name); err != nil {
+	// DeleteNamespace returns only once the namespace controller has emptied and removed it.
+	err := k.DeleteNamespace(ctx, name)
+	var stuck *clients.NamespaceStuckError
+	switch {
+	case errors.As(err, &stuck):
+		resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("delete"), "Namespace "+name+" still exists",
+			fmt.Sprintf("namespace %s was still Terminating when the delete timeout (%s) ended. What blocks it: %s. "+
+				"Remove the finalizers or resources named there (or fix the API service or webhook the conditions name), or raise timeouts.delete, then run destroy again.",
+				name, timeout, stuck.Blockers))
+	case err != nil:
 		resp.Diagnostics.AddError("Cannot delete Namespace "+name, err.Error())
-		return
-	}
-	// Delete returns only once the namespace controller has emptied and removed it.
-	start := time.Now()
-	var last *unstructured.Unstructured
-	for {
-		live, err := k.Get(ctx, NamespaceResource, "", name)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			resp.Diagnostics.AddError("Cannot confirm Namespace "+name+" is gone", err.Error())
-			return
-		case err == nil && live == nil:
-			return
-		case err == nil:
-			last = live
-		}
-		if ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(clients.NextPoll(time.Since(start))):
-			}
-		}
-		if ctx.Err() != nil {
-			blockers := "it was never read back"
-			if last != nil {
-				blockers = DeletionBlockers(last)
-			}
-			resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("delete"), "Namespace "+name+" still exists",
-				fmt.Sprintf("namespace %s was still Terminating when the delete timeout (%s) ended. What blocks it: %s. "+
-					"Remove the finalizers or resources named there (or fix the API service or webhook the conditions name), or raise timeouts.delete, then run destroy again.",
-					name, timeout, blockers))
-			return
-		}
 	}
 }
 
