@@ -131,10 +131,10 @@ func (s Spec) ServiceAccount() *unstructured.Unstructured {
 }
 
 // GatewayRules is everything the gateway may do: read ConfigMaps, which hold the model routes
-// (octollm.dev/kind=model-route) and the tenants' API-key hashes (octollm.dev/kind=api-key).
-// No Secrets, and no writes.
+// (octollm.dev/kind=model-route), and Secrets, which hold the tenants' API-key hashes
+// (octollm.dev/kind=api-key), in the platform namespace only. No writes.
 func GatewayRules() []rbacv1.PolicyRule {
-	return []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"get", "list", "watch"}}}
+	return []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps", "secrets"}, Verbs: []string{"get", "list", "watch"}}}
 }
 
 // Role builds the gateway's read-only Role.

@@ -56,8 +56,8 @@ func TestGatewayObjects(t *testing.T) {
 		t.Fatalf("Role = %+v", role)
 	}
 	r := role.Rules[0]
-	if strings.Join(r.APIGroups, ",") != "" || strings.Join(r.Resources, ",") != "configmaps" || strings.Join(r.Verbs, ",") != "get,list,watch" || len(r.ResourceNames) != 0 {
-		t.Errorf("rule = %+v, want get/list/watch on core configmaps only", r)
+	if strings.Join(r.APIGroups, ",") != "" || strings.Join(r.Resources, ",") != "configmaps,secrets" || strings.Join(r.Verbs, ",") != "get,list,watch" || len(r.ResourceNames) != 0 {
+		t.Errorf("rule = %+v, want get/list/watch on core configmaps and secrets only", r)
 	}
 	var rb rbacv1.RoleBinding
 	mustConvert(t, s.RoleBinding(), &rb)
@@ -89,13 +89,13 @@ func TestRBACStatus(t *testing.T) {
 	}
 	withSecrets := s.Role()
 	rules, _, _ := unstructured.NestedSlice(withSecrets.Object, "rules")
-	rules = append(rules, map[string]any{"apiGroups": []any{""}, "resources": []any{"secrets"}, "verbs": []any{"get"}})
+	rules = append(rules, map[string]any{"apiGroups": []any{""}, "resources": []any{"secrets"}, "verbs": []any{"create"}})
 	_ = unstructured.SetNestedSlice(withSecrets.Object, rules, "rules")
 	// The same grants, spelled differently, are in sync.
 	reordered := s.Role()
 	_ = unstructured.SetNestedSlice(reordered.Object, []any{
-		map[string]any{"apiGroups": []any{""}, "resources": []any{"configmaps"}, "verbs": []any{"watch", "get"}},
-		map[string]any{"apiGroups": []any{""}, "resources": []any{"configmaps"}, "verbs": []any{"list"}},
+		map[string]any{"apiGroups": []any{""}, "resources": []any{"secrets", "configmaps"}, "verbs": []any{"watch", "get"}},
+		map[string]any{"apiGroups": []any{""}, "resources": []any{"configmaps", "secrets"}, "verbs": []any{"list"}},
 	}, "rules")
 	noAutomount := s.ServiceAccount()
 	noAutomount.Object["automountServiceAccountToken"] = false
@@ -116,7 +116,7 @@ func TestRBACStatus(t *testing.T) {
 		{"reordered", s.ServiceAccount(), reordered, s.RoleBinding(), InSync, true},
 		{"binding missing", s.ServiceAccount(), s.Role(), nil, "drifted: RoleBinding octollm-gateway-reader is missing", true},
 		{"all missing", nil, nil, nil, "drifted: ServiceAccount octollm-gateway is missing; Role octollm-gateway-reader is missing; RoleBinding octollm-gateway-reader is missing", true},
-		{"secrets", s.ServiceAccount(), withSecrets, s.RoleBinding(), "drifted: Role octollm-gateway-reader grants get/list/watch on configmaps and get on secrets instead of get/list/watch on configmaps", true},
+		{"secrets", s.ServiceAccount(), withSecrets, s.RoleBinding(), "drifted: Role octollm-gateway-reader grants get/list/watch on configmaps,secrets and create on secrets instead of get/list/watch on configmaps,secrets", true},
 		{"automount", noAutomount, s.Role(), s.RoleBinding(), "drifted: ServiceAccount octollm-gateway does not automount its token", true},
 		{"extra subject", s.ServiceAccount(), s.Role(), otherSubject, "drifted: RoleBinding octollm-gateway-reader binds ServiceAccount octollm/octollm-gateway, ServiceAccount octollm/default instead of ServiceAccount octollm/octollm-gateway", true},
 		{"role ref", s.ServiceAccount(), s.Role(), otherRef, "drifted: RoleBinding octollm-gateway-reader refers to ClusterRole admin instead of Role octollm-gateway-reader", false},

@@ -99,7 +99,7 @@ func allowed(kube kubernetes.Interface, ns, sa, verb, res string) (bool, error) 
 }
 
 // checkGatewayAccess checks with SubjectAccessReviews that the gateway reads ConfigMaps and
-// does nothing else, waiting for the RBAC authorizer's caches to catch up with the change.
+// Secrets and does nothing else, waiting for the RBAC authorizer's caches to catch up with the change.
 func checkGatewayAccess(kube kubernetes.Interface, ns, sa string) resource.TestCheckFunc {
 	type q struct {
 		verb, res string
@@ -108,7 +108,8 @@ func checkGatewayAccess(kube kubernetes.Interface, ns, sa string) resource.TestC
 	queries := []q{
 		{"get", "configmaps", true}, {"list", "configmaps", true}, {"watch", "configmaps", true},
 		{"create", "configmaps", false}, {"update", "configmaps", false}, {"patch", "configmaps", false}, {"delete", "configmaps", false},
-		{"get", "secrets", false}, {"list", "secrets", false}, {"watch", "secrets", false},
+		{"get", "secrets", true}, {"list", "secrets", true}, {"watch", "secrets", true},
+		{"create", "secrets", false}, {"delete", "secrets", false}, {"get", "pods", false},
 	}
 	return func(*terraform.State) error {
 		deadline := time.Now().Add(30 * time.Second)

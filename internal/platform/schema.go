@@ -29,7 +29,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		MarkdownDescription: "The platform namespace and the gateway's identity. The namespace carries Pod Security Admission " +
 			"labels (`enforce`, `audit` and `warn` at `pod_security`, `enforce-version=latest`) and your `labels`; in it, the gateway's " +
 			"ServiceAccount is bound to a Role `<gateway_service_account>-reader` that may only get, list and watch ConfigMaps " +
-			"(model routes, `octollm.dev/kind=model-route`, and tenant API-key hashes, `octollm.dev/kind=api-key`): no Secrets and no writes. " +
+			"(model routes, `octollm.dev/kind=model-route`) and Secrets (tenant API-key hashes, `octollm.dev/kind=api-key`) in this namespace: no writes. " +
 			"Objects are written with server-side apply and labelled `app.kubernetes.io/managed-by=terraform-provider-octollm`; " +
 			"an existing namespace without that label is not taken over (import it instead).\n\n" +
 			"Drift shows in the plan: namespace labels changed or added out of band (labels set by other tools are removed on apply), " +
