@@ -1,0 +1,66 @@
+package acctest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	stripeclient "github.com/stripe/stripe-go/v76/client"
+)
+
+// StripeKey returns a fresh test secret key. The sandbox's Stripe emulator keeps one account
+// per key, so a test that uses its own key sees only its own customers, products and meters.
+func StripeKey(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "sk_test_" + hex.EncodeToString(b)
+}
+
+// Stripe returns a stripe-go client for the sandbox's Stripe emulator under key.
+func Stripe(t *testing.T, key string) *stripeclient.API {
+	t.Helper()
+	backend := stripe.GetBackendWithConfig(stripe.APIBackend, &stripe.BackendConfig{URL: stripe.String(Sandbox().StripeURL())})
+	api := &stripeclient.API{}
+	api.Init(key, &stripe.Backends{API: backend, Connect: backend, Uploads: backend})
+	return api
+}
+
+// StripeProvider is a provider block that points at the sandbox and uses key for Stripe.
+func StripeProvider(key, namespace string) string {
+	return fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n  stripe {\n    api_key = %q\n  }\n}\n", namespace, key)
+}
+
+// StripeFaults makes the sandbox's Stripe emulator fail the given fraction of requests with
+// Stripe's 500 api_error, until the test ends or it is called again.
+func StripeFaults(t *testing.T, errorRate float64) {
+	t.Helper()
+	set := func(rate float64) error {
+		url := fmt.Sprintf("http://127.0.0.1:%d/faults/stripe", Sandbox().Ports.EmulatorsAdmin)
+		req, err := http.NewRequest(http.MethodPut, url, bytes.NewBufferString(fmt.Sprintf(`{"error_rate": %g}`, rate)))
+		if err != nil {
+			return err
+		}
+		c := &http.Client{Timeout: 10 * time.Second}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("PUT %s: %s", url, resp.Status)
+		}
+		return nil
+	}
+	if err := set(errorRate); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = set(0) })
+}
