@@ -135,9 +135,9 @@ func SuggestAmong(name string, candidates []string) string {
 }
 
 // UnknownModelError is the sentence for a model name that is not in the catalog, with a
-// "did you mean" when a catalog name is close.
-func UnknownModelError(name string) string {
-	if s := Suggest(name); s != "" {
+// "did you mean" when a catalog name, or one of extra (such as a route's own models), is close.
+func UnknownModelError(name string, extra ...string) string {
+	if s := SuggestAmong(name, append(Names(), extra...)); s != "" {
 		return `unknown model "` + name + `": did you mean "` + s + `"? See data.octollm_model_catalog for the list.`
 	}
 	return `unknown model "` + name + `": it is not in the built-in catalog. See data.octollm_model_catalog for the list.`

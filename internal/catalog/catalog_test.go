@@ -111,6 +111,10 @@ func TestUnknownModelError(t *testing.T) {
 		`unknown model "gpt4o": did you mean "gpt-4o"? See data.octollm_model_catalog for the list.`; got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
+	if got, want := catalog.UnknownModelError("mistral-7b-f", "mistral-7b-ft"),
+		`unknown model "mistral-7b-f": did you mean "mistral-7b-ft"? See data.octollm_model_catalog for the list.`; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
 	if got := catalog.UnknownModelError("zzz-unheard-of"); !strings.Contains(got, `unknown model "zzz-unheard-of"`) ||
 		strings.Contains(got, "did you mean") || !strings.Contains(got, "data.octollm_model_catalog") {
 		t.Errorf("got %s", got)

@@ -13,6 +13,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/autoscaling"
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
 	"github.com/octollm/terraform-provider-octollm/internal/component"
+	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 	"github.com/octollm/terraform-provider-octollm/internal/platform"
 )
@@ -89,6 +90,7 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		autoscaling.NewResource,
 		component.NewResource,
+		modelroute.NewResource,
 		nodepool.NewResource,
 		platform.NewResource,
 	}
@@ -97,5 +99,6 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 func (p *octollmProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		cluster.NewDataSource,
+		modelroute.NewCatalogDataSource,
 	}
 }
