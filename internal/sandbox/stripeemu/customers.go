@@ -62,10 +62,7 @@ var (
 
 // createCustomer implements POST /v1/customers.
 func (s *Server) createCustomer(c *call) (any, *apiError) {
-	if err := c.params.checkKnown(customerWriteParams, customerWriteUnsupported); err != nil {
-		return nil, err
-	}
-	if err := c.params.expand(customerExpandable); err != nil {
+	if _, err := c.params.accept(customerWriteParams, customerWriteUnsupported, customerExpandable); err != nil {
 		return nil, err
 	}
 	cus := &customer{
@@ -90,25 +87,15 @@ func (s *Server) createCustomer(c *call) (any, *apiError) {
 
 // retrieveCustomer implements GET /v1/customers/{id}.
 func (s *Server) retrieveCustomer(c *call) (any, *apiError) {
-	if err := c.params.checkKnown([]string{"expand"}, nil); err != nil {
+	if _, err := c.params.accept([]string{"expand"}, nil, customerExpandable); err != nil {
 		return nil, err
 	}
-	if err := c.params.expand(customerExpandable); err != nil {
-		return nil, err
-	}
-	id := c.req.PathValue("id")
-	if r, ok := c.acct.customers.get(id); ok && r.deleted {
-		return deletedObject{ID: id, Object: "customer", Deleted: true}, nil
-	}
-	return c.acct.customers.live(id)
+	return c.acct.customers.retrieve(c.req.PathValue("id"))
 }
 
 // updateCustomer implements POST /v1/customers/{id}.
 func (s *Server) updateCustomer(c *call) (any, *apiError) {
-	if err := c.params.checkKnown(customerWriteParams, customerWriteUnsupported); err != nil {
-		return nil, err
-	}
-	if err := c.params.expand(customerExpandable); err != nil {
+	if _, err := c.params.accept(customerWriteParams, customerWriteUnsupported, customerExpandable); err != nil {
 		return nil, err
 	}
 	cur, err := c.acct.customers.live(c.req.PathValue("id"))
@@ -133,26 +120,13 @@ func (s *Server) deleteCustomer(c *call) (any, *apiError) {
 	if err := c.params.checkKnown(nil, nil); err != nil {
 		return nil, err
 	}
-	id := c.req.PathValue("id")
-	if _, err := c.acct.customers.live(id); err != nil {
-		return nil, err
-	}
-	r, _ := c.acct.customers.get(id)
-	r.deleted = true
-	return deletedObject{ID: id, Object: "customer", Deleted: true}, nil
+	return c.acct.customers.remove(c.req.PathValue("id"))
 }
 
 // listCustomers implements GET /v1/customers.
 func (s *Server) listCustomers(c *call) (any, *apiError) {
 	known := append([]string{"created", "email", "expand"}, paginationParams...)
-	if err := c.params.checkKnown(known, []string{"test_clock"}); err != nil {
-		return nil, err
-	}
-	expandable := make([]string, len(customerExpandable))
-	for i, f := range customerExpandable {
-		expandable[i] = "data." + f
-	}
-	if err := c.params.expand(expandable); err != nil {
+	if _, err := c.params.accept(known, []string{"test_clock"}, dataFields(customerExpandable)); err != nil {
 		return nil, err
 	}
 	q, err := parseListQuery(c.params)

@@ -16,7 +16,9 @@ const (
 const (
 	codeEmailInvalid            = "email_invalid"
 	codeParameterInvalidInteger = "parameter_invalid_integer"
+	codeParameterMissing        = "parameter_missing"
 	codeParameterUnknown        = "parameter_unknown"
+	codeResourceAlreadyExists   = "resource_already_exists"
 	codeResourceMissing         = "resource_missing"
 )
 
@@ -71,6 +73,16 @@ func invalidParam(param, code, format string, args ...any) *apiError {
 	}
 }
 
+// stateError returns a 400 invalid_request_error caused by the account's
+// state rather than by the request's parameters alone, such as a name
+// already taken. Unlike a validation error it is raised while the endpoint
+// executes, so the idempotency layer records it as Stripe does.
+func stateError(param, code, format string, args ...any) *apiError {
+	e := invalidParam(param, code, format, args...)
+	e.validation = false
+	return e
+}
+
 // invalidRequest returns a 400 invalid_request_error that names no parameter.
 func invalidRequest(format string, args ...any) *apiError {
 	return &apiError{
@@ -92,6 +104,19 @@ func resourceMissing(status int, noun, param, id string) *apiError {
 		Param:   param,
 		Message: fmt.Sprintf("No such %s: '%s'", noun, id),
 	}
+}
+
+// missingParam returns Stripe's error for a required parameter not sent.
+func missingParam(param string) *apiError {
+	return invalidParam(param, codeParameterMissing, "Missing required param: %s.", param)
+}
+
+// emptyParam returns Stripe's error for the empty string sent for a
+// parameter that cannot be unset.
+func emptyParam(param string) *apiError {
+	return invalidParam(param, "",
+		"You passed an empty string for '%s'. We assume empty values are an attempt to unset a parameter; however '%s' cannot be unset. You should remove '%s' from your request or supply a non-empty value.",
+		param, param, param)
 }
 
 // unsupportedParam rejects a parameter that Stripe accepts but the emulator

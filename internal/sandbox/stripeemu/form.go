@@ -177,10 +177,23 @@ func (n *formNode) describe() string {
 	}
 }
 
-// params gives typed, validated access to the top-level parameters of one
-// request. Endpoints first declare what they accept with checkKnown.
+// params gives typed, validated access to the parameters of one request,
+// or of one hash nested in it (see object). Endpoints first declare what
+// they accept with checkKnown.
 type params struct {
 	root *formNode
+	// prefix is the full name of the hash these parameters are nested in,
+	// such as "recurring" or "items[0]"; empty at the top level. Errors name
+	// parameters in full, as Stripe does: recurring[interval].
+	prefix string
+}
+
+// qualify returns the full name of the parameter name.
+func (p params) qualify(name string) string {
+	if p.prefix == "" {
+		return name
+	}
+	return p.prefix + "[" + name + "]"
 }
 
 // has reports whether the parameter was sent at all.
@@ -198,9 +211,9 @@ func (p params) checkKnown(known, unsupported []string) *apiError {
 		switch {
 		case slices.Contains(known, name):
 		case slices.Contains(unsupported, name):
-			return unsupportedParam(name)
+			return unsupportedParam(p.qualify(name))
 		default:
-			unknown = append(unknown, name)
+			unknown = append(unknown, p.qualify(name))
 		}
 	}
 	return unknownParams(unknown)
@@ -224,7 +237,7 @@ func (p params) str(name string) (val string, present bool, err *apiError) {
 		return "", false, nil
 	}
 	if !n.isString() {
-		return "", true, invalidParam(name, "", "Invalid string: %s", n.describe())
+		return "", true, invalidParam(p.qualify(name), "", "Invalid string: %s", n.describe())
 	}
 	return *n.str, true, nil
 }
@@ -249,14 +262,14 @@ func (p params) optString(name string, dst **string) *apiError {
 func (p params) integer(name string) (val int64, present bool, err *apiError) {
 	s, ok, err := p.str(name)
 	if err != nil {
-		return 0, true, invalidParam(name, codeParameterInvalidInteger, "Invalid integer: %s", p.root.fields[name].describe())
+		return 0, true, invalidParam(p.qualify(name), codeParameterInvalidInteger, "Invalid integer: %s", p.root.fields[name].describe())
 	}
 	if !ok {
 		return 0, false, nil
 	}
 	v, perr := strconv.ParseInt(s, 10, 64)
 	if perr != nil {
-		return 0, true, invalidParam(name, codeParameterInvalidInteger, "Invalid integer: %s", s)
+		return 0, true, invalidParam(p.qualify(name), codeParameterInvalidInteger, "Invalid integer: %s", s)
 	}
 	return v, true, nil
 }
@@ -272,16 +285,16 @@ func (p params) strings(name string) (vals []string, present bool, err *apiError
 		if *n.str == "" {
 			return []string{}, true, nil
 		}
-		return nil, true, invalidParam(name, "", "Invalid array")
+		return nil, true, invalidParam(p.qualify(name), "", "Invalid array")
 	}
 	if !n.isList() {
-		return nil, true, invalidParam(name, "", "Invalid array")
+		return nil, true, invalidParam(p.qualify(name), "", "Invalid array")
 	}
 	items := n.list()
 	vals = make([]string, 0, len(items))
 	for i, it := range items {
 		if !it.isString() {
-			return nil, true, invalidParam(name+"["+strconv.Itoa(i)+"]", "", "Invalid string: %s", it.describe())
+			return nil, true, invalidParam(p.qualify(name)+"["+strconv.Itoa(i)+"]", "", "Invalid string: %s", it.describe())
 		}
 		vals = append(vals, *it.str)
 	}
@@ -303,18 +316,19 @@ func (p params) applyMetadata(md map[string]string) *apiError {
 	if !ok {
 		return nil
 	}
+	name := p.qualify("metadata")
 	if n.isString() {
 		if *n.str != "" {
-			return invalidParam("metadata", "", "Invalid object")
+			return invalidParam(name, "", "Invalid object")
 		}
 		clear(md)
 		return nil
 	}
 	if n.items != nil {
-		return invalidParam("metadata", "", "Invalid object")
+		return invalidParam(name, "", "Invalid object")
 	}
 	for k, v := range n.fields {
-		param := "metadata[" + k + "]"
+		param := name + "[" + k + "]"
 		if !v.isString() {
 			return invalidParam(param, "", "Invalid string: %s", v.describe())
 		}
@@ -331,7 +345,7 @@ func (p params) applyMetadata(md map[string]string) *apiError {
 		}
 	}
 	if len(md) > maxMetadataKeys {
-		return invalidParam("metadata", "", "Metadata can have a maximum of %d keys.", maxMetadataKeys)
+		return invalidParam(name, "", "Metadata can have a maximum of %d keys.", maxMetadataKeys)
 	}
 	return nil
 }
@@ -346,8 +360,124 @@ func (p params) expand(allowed []string) *apiError {
 	}
 	for _, v := range vals {
 		if !slices.Contains(allowed, v) {
-			return invalidParam("expand", "", "This property cannot be expanded (%s).", v)
+			return invalidParam(p.qualify("expand"), "", "This property cannot be expanded (%s).", v)
 		}
 	}
 	return nil
+}
+
+// accept checks the names of a request's parameters against what its
+// endpoint knows (see checkKnown) and its expand values against the fields
+// the endpoint can expand (see expand), and returns the fields to expand.
+func (p params) accept(known, unsupported, expandable []string) (map[string]bool, *apiError) {
+	if err := p.checkKnown(known, unsupported); err != nil {
+		return nil, err
+	}
+	if err := p.expand(expandable); err != nil {
+		return nil, err
+	}
+	vals, _, _ := p.strings("expand")
+	set := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		set[v] = true
+	}
+	return set, nil
+}
+
+// nonEmpty returns a string parameter that Stripe does not let be unset:
+// the empty string is refused with Stripe's message for that case.
+func (p params) nonEmpty(name string) (val string, present bool, err *apiError) {
+	v, ok, err := p.str(name)
+	if err != nil || !ok {
+		return "", ok, err
+	}
+	if v == "" {
+		return "", true, emptyParam(p.qualify(name))
+	}
+	return v, true, nil
+}
+
+// required returns a string parameter that must be sent and not be empty.
+func (p params) required(name string) (string, *apiError) {
+	v, ok, err := p.nonEmpty(name)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", missingParam(p.qualify(name))
+	}
+	return v, nil
+}
+
+// boolean returns a boolean parameter, sent as "true" or "false".
+func (p params) boolean(name string) (val, present bool, err *apiError) {
+	s, ok, err := p.str(name)
+	if err != nil || !ok {
+		return false, ok, err
+	}
+	switch s {
+	case "true":
+		return true, true, nil
+	case "false":
+		return false, true, nil
+	}
+	return false, true, invalidParam(p.qualify(name), "", "Invalid boolean: %s", s)
+}
+
+// enum returns a string parameter that must be one of allowed.
+func (p params) enum(name string, allowed ...string) (val string, present bool, err *apiError) {
+	v, ok, err := p.str(name)
+	if err != nil || !ok {
+		return "", ok, err
+	}
+	if !slices.Contains(allowed, v) {
+		return "", true, invalidParam(p.qualify(name), "", "Invalid %s: must be one of %s", p.qualify(name), joinOr(allowed))
+	}
+	return v, true, nil
+}
+
+// joinOr renders a list as Stripe does in enum errors: "a, b, or c".
+func joinOr(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	case 2:
+		return items[0] + " or " + items[1]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + ", or " + items[len(items)-1]
+}
+
+// object returns the hash parameter name, such as recurring[interval]=month,
+// as params scoped to it.
+func (p params) object(name string) (sub params, present bool, err *apiError) {
+	n, ok := p.root.fields[name]
+	if !ok {
+		return params{}, false, nil
+	}
+	if n.fields == nil || n.items != nil {
+		return params{}, true, invalidParam(p.qualify(name), "", "Invalid object")
+	}
+	return params{root: n, prefix: p.qualify(name)}, true, nil
+}
+
+// objects returns the array-of-hashes parameter name, such as
+// items[0][price]=x, as params scoped to each element in index order.
+func (p params) objects(name string) (subs []params, present bool, err *apiError) {
+	n, ok := p.root.fields[name]
+	if !ok {
+		return nil, false, nil
+	}
+	if n.isString() || !n.isList() {
+		return nil, true, invalidParam(p.qualify(name), "", "Invalid array")
+	}
+	for i, el := range n.list() {
+		elName := p.qualify(name) + "[" + strconv.Itoa(i) + "]"
+		if el.fields == nil || el.items != nil {
+			return nil, true, invalidParam(elName, "", "Invalid object")
+		}
+		subs = append(subs, params{root: el, prefix: elName})
+	}
+	return subs, true, nil
 }

@@ -12,15 +12,27 @@ import (
 // routes in Server.routes; tables, list pagination and the idempotency layer
 // are generic.
 type account struct {
-	mu        sync.Mutex // guards the tables; held while an endpoint runs
-	customers *table[*customer]
+	mu                sync.Mutex // guards the tables; held while an endpoint runs
+	customers         *table[*customer]
+	products          *table[*product]
+	prices            *table[*price]
+	meters            *table[*meter]
+	meterEvents       *table[*meterEvent] // keyed by identifier
+	subscriptions     *table[*subscription]
+	subscriptionItems *table[*subscriptionItem]
 
 	idem idempotencyStore // has its own locking
 }
 
 func newAccount() *account {
 	return &account{
-		customers: newTable[*customer]("customer"),
+		customers:         newTable[*customer]("customer"),
+		products:          newTable[*product]("product"),
+		prices:            newTable[*price]("price"),
+		meters:            newTable[*meter]("billing.meter"),
+		meterEvents:       newTable[*meterEvent]("billing.meter_event"),
+		subscriptions:     newTable[*subscription]("subscription"),
+		subscriptionItems: newTable[*subscriptionItem]("subscription_item"),
 	}
 }
 
@@ -55,12 +67,6 @@ func (t *table[T]) insert(id string, obj T) {
 	t.rows = append(t.rows, r)
 }
 
-// get returns the row for id, including tombstones.
-func (t *table[T]) get(id string) (*row[T], bool) {
-	r, ok := t.byID[id]
-	return r, ok
-}
-
 // live returns the live object with the given id, or Stripe's 404 when it
 // does not exist or was deleted.
 func (t *table[T]) live(id string) (T, *apiError) {
@@ -70,6 +76,34 @@ func (t *table[T]) live(id string) (T, *apiError) {
 		return zero, resourceMissing(http.StatusNotFound, t.noun, "id", id)
 	}
 	return r.obj, nil
+}
+
+// retrieve answers GET of the object id: the live object, the tombstone
+// of a deleted one, or Stripe's 404. The table's noun is the object type.
+func (t *table[T]) retrieve(id string) (any, *apiError) {
+	if r, ok := t.byID[id]; ok && r.deleted {
+		return deletedObject{ID: id, Object: t.noun, Deleted: true}, nil
+	}
+	return t.live(id)
+}
+
+// remove deletes the live object id, leaving a tombstone, and returns
+// Stripe's answer to the DELETE. The table's noun is the object type.
+func (t *table[T]) remove(id string) (deletedObject, *apiError) {
+	if _, err := t.live(id); err != nil {
+		return deletedObject{}, err
+	}
+	t.byID[id].deleted = true
+	return deletedObject{ID: id, Object: t.noun, Deleted: true}, nil
+}
+
+// each calls f for every live object in creation order, oldest first.
+func (t *table[T]) each(f func(T)) {
+	for _, r := range t.rows {
+		if !r.deleted {
+			f(r.obj)
+		}
+	}
 }
 
 // listQuery holds Stripe's cursor pagination parameters.
@@ -167,6 +201,16 @@ func (t *table[T]) list(q listQuery, match func(T) bool) ([]T, bool, *apiError) 
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, more, nil
+}
+
+// dataFields returns the expandable fields of an object as a list endpoint
+// names them: "data." + field.
+func dataFields(fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = "data." + f
+	}
+	return out
 }
 
 // listObject is Stripe's list envelope.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -20,6 +21,10 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox/gkeemu"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox/stripeemu"
 )
+
+// stripeRequestLog is the file, in the sandbox directory dir, where the Stripe emulator logs
+// every request it serves (see stripeemu.Config.RequestLog).
+func stripeRequestLog(dir string) string { return filepath.Join(dir, "stripe-requests.jsonl") }
 
 // emulators serves the GKE emulator (gRPC), the Stripe emulator (HTTP, validated against
 // stripe-mock) and an admin endpoint that changes injected faults at run time.
@@ -81,9 +86,16 @@ func emulators(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Every Stripe request is logged for `octollm-sandbox stripe-contract`.
+	stripeLog, err := os.OpenFile(stripeRequestLog(st.Dir), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer stripeLog.Close()
 	stripe := stripeemu.New(stripeemu.Config{
 		ValidatorURL: fmt.Sprintf("http://127.0.0.1:%d", st.Ports.StripeMock),
 		Faults:       stripeFaults,
+		RequestLog:   stripeLog,
 	})
 	stripeSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.Stripe), Handler: stripe, ReadHeaderTimeout: 10 * time.Second}
 

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/stripeemu"
 )
 
 const usage = `usage: octollm-sandbox <command> [flags]
@@ -22,6 +24,9 @@ commands:
   down        stop exactly the processes the sandbox recorded and remove its data
   status      print whether a sandbox runs and where
   emulators   serve the GKE and Stripe emulators (started by "up")
+  stripe-contract
+              replay the Stripe requests the sandbox served against its stripe-mock;
+              fails if stripe-mock rejects one, or if there were none
 `
 
 func main() {
@@ -39,6 +44,8 @@ func main() {
 		err = status(os.Args[2:])
 	case "emulators":
 		err = emulators(os.Args[2:])
+	case "stripe-contract":
+		err = stripeContract(os.Args[2:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
@@ -99,6 +106,52 @@ func down(args []string) error {
 		return nil
 	}
 	fmt.Printf("octollm-sandbox: stopped %d processes and removed %s\n", n, *dir)
+	return nil
+}
+
+func stripeContract(args []string) error {
+	fs := flag.NewFlagSet("stripe-contract", flag.ExitOnError)
+	dir := fs.String("dir", ".sandbox", "state, data and logs directory")
+	_ = fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runStripeContract(ctx, *dir, os.Stdout)
+}
+
+// runStripeContract replays the Stripe request log of the sandbox in dir against that
+// sandbox's stripe-mock and prints the outcome to out. It fails when stripe-mock rejected a
+// request and when the log holds none: a run that sent Stripe nothing proves nothing.
+func runStripeContract(ctx context.Context, dir string, out io.Writer) error {
+	st, err := sandbox.Load(dir)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return fmt.Errorf("no sandbox state in %s: start one with `make sandbox`", dir)
+	}
+	logPath := stripeRequestLog(st.Dir)
+	f, err := os.Open(logPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("stripe contract: no request log at %s: the Stripe emulator served no request", logPath)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := stripeemu.Replay(ctx, f, fmt.Sprintf("http://127.0.0.1:%d", st.Ports.StripeMock))
+	if err != nil {
+		return fmt.Errorf("stripe contract: %w", err)
+	}
+	fmt.Fprintf(out, "stripe contract: %d requests replayed against stripe-mock, %d rejected\n", rep.Replayed, len(rep.Rejected))
+	for _, r := range rep.Rejected {
+		fmt.Fprintf(out, "  %s\n", r)
+	}
+	switch {
+	case rep.Replayed == 0:
+		return fmt.Errorf("stripe contract: %s is empty: the run made no Stripe request", logPath)
+	case len(rep.Rejected) > 0:
+		return fmt.Errorf("stripe contract: stripe-mock rejected %d of %d requests", len(rep.Rejected), rep.Replayed)
+	}
 	return nil
 }
 
