@@ -110,16 +110,7 @@ func (r *routeResource) setComputedAttributes(ctx context.Context, m model, to a
 }
 
 func (r *routeResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	if r.backends == nil {
-		d.AddError("Provider not configured", "The octollm provider was not configured before the model route was used; this is a bug in the provider.")
-		return nil
-	}
-	k, err := r.backends.Kube(ctx)
-	if err != nil {
-		d.AddError("Cannot reach Kubernetes", err.Error())
-		return nil
-	}
-	return k
+	return r.backends.KubeFor(ctx, "octollm_model_route", d)
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

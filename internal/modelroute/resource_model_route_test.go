@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -290,5 +291,36 @@ data "octollm_model_catalog" "anthropic" {
 				})),
 			},
 		}},
+	})
+}
+
+// The documented examples apply as written and show what their comments say.
+func TestAccModelRoute_examples(t *testing.T) {
+	acctest.PreCheck(t)
+	_, provider, _ := platformNamespace(t)
+	read := func(file string) string {
+		data, err := os.ReadFile(filepath.Join("..", "..", "examples", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	config := provider + read("resources/octollm_model_route/resource.tf") + read("data-sources/octollm_model_catalog/data-source.tf")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("code_review_model", knownvalue.StringExact("gpt-4o")),
+					statecheck.ExpectKnownOutputValue("strong_coders", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("gpt-5-mini"), knownvalue.StringExact("gpt-4.1"), knownvalue.StringExact("gemini-2.5-pro"),
+						knownvalue.StringExact("gpt-5"), knownvalue.StringExact("claude-sonnet-4-5"), knownvalue.StringExact("gpt-4-turbo-preview"),
+						knownvalue.StringExact("claude-opus-4-1"), knownvalue.StringExact("gpt-4"),
+					})),
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
 	})
 }
