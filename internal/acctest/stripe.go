@@ -38,13 +38,14 @@ func StripeProvider(key, namespace string) string {
 	return fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n  stripe {\n    api_key = %q\n  }\n}\n", namespace, key)
 }
 
-// StripeFaults makes the sandbox's Stripe emulator fail the given fraction of requests with
-// Stripe's 500 api_error, until the test ends or it is called again.
-func StripeFaults(t *testing.T, errorRate float64) {
+// StripeFaults makes the sandbox's Stripe emulator fail the given fraction of the requests
+// whose "METHOD /path" starts with only ("" for all) with Stripe's 500 api_error, until the
+// test ends or it is called again.
+func StripeFaults(t *testing.T, errorRate float64, only string) {
 	t.Helper()
-	set := func(rate float64) error {
+	set := func(rate float64, only string) error {
 		url := fmt.Sprintf("http://127.0.0.1:%d/faults/stripe", Sandbox().Ports.EmulatorsAdmin)
-		req, err := http.NewRequest(http.MethodPut, url, bytes.NewBufferString(fmt.Sprintf(`{"error_rate": %g}`, rate)))
+		req, err := http.NewRequest(http.MethodPut, url, bytes.NewBufferString(fmt.Sprintf(`{"error_rate": %g, "only": %q}`, rate, only)))
 		if err != nil {
 			return err
 		}
@@ -59,8 +60,8 @@ func StripeFaults(t *testing.T, errorRate float64) {
 		}
 		return nil
 	}
-	if err := set(errorRate); err != nil {
+	if err := set(errorRate, only); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = set(0) })
+	t.Cleanup(func() { _ = set(0, "") })
 }

@@ -295,12 +295,7 @@ func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
 }
 
 func (r *autoscalingResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	k, err := r.backends.Kube(ctx)
-	if err != nil {
-		d.AddError("Cannot reach Kubernetes", err.Error())
-		return nil
-	}
-	return k
+	return r.backends.KubeFor(ctx, "octollm_autoscaling", d)
 }
 
 // specOf turns a planned model into a Spec.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"os"
 	"sync"
 	"time"
@@ -132,7 +133,9 @@ func (b *Backends) Stripe() (*stripeclient.API, error) {
 			b.stripeErr = errors.New("no Stripe configuration: set stripe.api_key (STRIPE_API_KEY) for tenants with billing and billing plans")
 			return
 		}
-		cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3)}
+		// stripe-go would print every failed request to stderr; failures reach the user as
+		// diagnostics with Stripe's message instead.
+		cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3), LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}}
 		if c.APIBase != "" {
 			cfg.URL = stripe.String(c.APIBase)
 		}
@@ -158,4 +161,20 @@ func FromProviderData(data any) (*Backends, error) {
 		return nil, fmt.Errorf("expected *clients.Backends, got %T; this is a bug in the provider", data)
 	}
 	return b, nil
+}
+
+// KubeFor returns the Kubernetes client for a resource or data source, or nil after adding a
+// diagnostic: "Provider not configured" (a provider bug) or "Cannot reach Kubernetes" with
+// what is missing or failing.
+func (b *Backends) KubeFor(ctx context.Context, typeName string, d *diag.Diagnostics) *Kube {
+	if b == nil {
+		d.AddError("Provider not configured", "The octollm provider was not configured before "+typeName+" was used; this is a bug in the provider.")
+		return nil
+	}
+	k, err := b.Kube(ctx)
+	if err != nil {
+		d.AddError("Cannot reach Kubernetes", err.Error())
+		return nil
+	}
+	return k
 }

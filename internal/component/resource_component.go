@@ -228,12 +228,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 }
 
 func (r *componentResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	k, err := r.backends.Kube(ctx)
-	if err != nil {
-		d.AddError("Cannot reach Kubernetes", err.Error())
-		return nil
-	}
-	return k
+	return r.backends.KubeFor(ctx, "octollm_component", d)
 }
 
 func (r *componentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -92,16 +92,7 @@ func (r *platformResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *platformResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	if r.backends == nil {
-		d.AddError("Provider not configured", "The octollm provider was not configured before octollm_platform was used; this is a bug in the provider.")
-		return nil
-	}
-	k, err := r.backends.Kube(ctx)
-	if err != nil {
-		d.AddError("Cannot reach Kubernetes", err.Error())
-		return nil
-	}
-	return k
+	return r.backends.KubeFor(ctx, "octollm_platform", d)
 }
 
 // specOf turns a planned model into a Spec.

@@ -11,11 +11,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/autoscaling"
+	"github.com/octollm/terraform-provider-octollm/internal/billing"
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
 	"github.com/octollm/terraform-provider-octollm/internal/component"
 	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/tenant"
 )
 
 var _ provider.Provider = (*octollmProvider)(nil)
@@ -89,10 +91,12 @@ func (p *octollmProvider) Configure(ctx context.Context, req provider.ConfigureR
 func (p *octollmProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		autoscaling.NewResource,
+		billing.NewResource,
 		component.NewResource,
 		modelroute.NewResource,
 		nodepool.NewResource,
 		platform.NewResource,
+		tenant.NewResource,
 	}
 }
 

@@ -38,6 +38,7 @@ type Injector struct {
 	mu        sync.Mutex
 	errorRate float64
 	latency   time.Duration
+	only      string
 	rng       *rand.Rand
 }
 
@@ -48,6 +49,10 @@ type Settings struct {
 	ErrorRate float64
 	// Latency is added to every request, failed or not.
 	Latency time.Duration
+	// Only, when set, limits faults (errors and latency) to the requests whose target starts
+	// with it: "METHOD /path" for HTTP, such as "POST /v1/subscriptions", and the full gRPC
+	// method name, such as "/google.container.v1.ClusterManager/CreateNodePool".
+	Only string
 }
 
 // New returns an Injector failing a fraction errorRate (clamped to 0..1) of requests and delaying
@@ -141,17 +146,33 @@ func (i *Injector) Settings() Settings {
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	return Settings{ErrorRate: i.errorRate, Latency: i.latency}
+	return Settings{ErrorRate: i.errorRate, Latency: i.latency, Only: i.only}
+}
+
+// SetOnly limits faults to the requests whose target starts with only; "" means every request.
+func (i *Injector) SetOnly(only string) {
+	if i == nil {
+		return
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.only = only
 }
 
 // Decide draws the fate of one request: how long to delay it and whether to fail it afterwards.
 // A nil Injector returns 0, false.
-func (i *Injector) Decide() (delay time.Duration, fail bool) {
+func (i *Injector) Decide() (delay time.Duration, fail bool) { return i.DecideFor("") }
+
+// DecideFor is Decide for a request with the given target (see [Settings.Only]).
+func (i *Injector) DecideFor(target string) (delay time.Duration, fail bool) {
 	if i == nil {
 		return 0, false
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	if i.only != "" && !strings.HasPrefix(target, i.only) {
+		return 0, false
+	}
 	switch {
 	case i.errorRate <= 0:
 		fail = false
@@ -184,7 +205,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // status. A nil Injector gives a pass-through interceptor.
 func (i *Injector) UnaryServerInterceptor() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		delay, fail := i.Decide()
+		delay, fail := i.DecideFor(info.FullMethod)
 		if !sleep(ctx, delay) {
 			return nil, status.FromContextError(ctx.Err()).Err()
 		}
@@ -208,7 +229,7 @@ func (i *Injector) HTTPMiddleware(next http.Handler, renderFailure func(w http.R
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		delay, fail := i.Decide()
+		delay, fail := i.DecideFor(r.Method + " " + r.URL.Path)
 		if !sleep(r.Context(), delay) {
 			return // the client has gone; nobody reads an answer
 		}
@@ -224,12 +245,13 @@ func (i *Injector) HTTPMiddleware(next http.Handler, renderFailure func(w http.R
 type settingsJSON struct {
 	ErrorRate *float64 `json:"error_rate,omitempty"`
 	Latency   *string  `json:"latency,omitempty"`
+	Only      *string  `json:"only,omitempty"`
 }
 
 // ControlHandler serves the Injector's settings so a benchmark can change faults on a running
 // sandbox:
 //
-//   - GET answers {"error_rate":0.2,"latency":"50ms"}.
+//   - GET answers {"error_rate":0.2,"latency":"50ms","only":"POST /v1/subscriptions"}.
 //   - PUT takes the same JSON; an omitted field keeps its current value. It answers the new
 //     settings, or 400 naming the bad field.
 //
@@ -256,7 +278,7 @@ func (i *Injector) ControlHandler() http.Handler {
 		cur := i.Settings()
 		latency := cur.Latency.String()
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency})
+		_ = json.NewEncoder(w).Encode(settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency, Only: &cur.Only})
 	})
 }
 
@@ -271,7 +293,10 @@ func (i *Injector) applyJSON(r *http.Request) error {
 	// Hold the lock across read-modify-write so concurrent PUTs of different fields both land.
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	rate, latency := i.errorRate, i.latency
+	rate, latency, only := i.errorRate, i.latency, i.only
+	if body.Only != nil {
+		only = *body.Only
+	}
 	if body.ErrorRate != nil {
 		v := *body.ErrorRate
 		if math.IsNaN(v) || v < 0 || v > 1 {
@@ -286,6 +311,6 @@ func (i *Injector) applyJSON(r *http.Request) error {
 		}
 		latency = d
 	}
-	i.errorRate, i.latency = rate, latency
+	i.errorRate, i.latency, i.only = rate, latency, only
 	return nil
 }

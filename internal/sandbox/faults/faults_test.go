@@ -258,3 +258,34 @@ func TestFromEnv(t *testing.T) {
 		})
 	}
 }
+
+// Only limits faults to matching requests, over HTTP and through the control endpoint.
+func TestOnly(t *testing.T) {
+	i := New(1, 0, 1)
+	req := httptest.NewRequest(http.MethodPut, "/faults", strings.NewReader(`{"only": "POST /v1/subscriptions"}`))
+	rec := httptest.NewRecorder()
+	i.ControlHandler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"only":"POST /v1/subscriptions"`) {
+		t.Fatalf("PUT only: %d %s", rec.Code, rec.Body.String())
+	}
+	h := i.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) }), nil)
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodPost, "/v1/subscriptions", http.StatusServiceUnavailable},
+		{http.MethodPost, "/v1/subscriptions/sub_1", http.StatusServiceUnavailable},
+		{http.MethodGet, "/v1/subscriptions", http.StatusOK},
+		{http.MethodPost, "/v1/customers", http.StatusOK},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+		if rec.Code != tc.want {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, rec.Code, tc.want)
+		}
+	}
+	i.SetOnly("")
+	if _, fail := i.DecideFor("GET /v1/customers"); !fail {
+		t.Error("with only cleared, every request fails at rate 1")
+	}
+}
