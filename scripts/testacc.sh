@@ -13,6 +13,8 @@ stop() { "$SANDBOX" down --dir "$DIR" >/dev/null || true; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 "$SANDBOX" down --dir "$DIR" >/dev/null 2>&1 || true
+# The Stripe emulator logs every request here; the contract check below replays them.
+rm -f "$DIR/stripe-requests.jsonl"
 "$SANDBOX" up --dir "$DIR" --bin "$ROOT/bin"
 
 export TF_ACC=1
@@ -23,6 +25,12 @@ status=0
 # One package at a time: tests in a package share the cluster with care (unique names, and
 # ordered where they depend on which node pools exist); packages do not know of each other.
 go test -count=1 -p 1 -timeout 60m "${@:-./...}" || status=$?
+if (($# == 0)); then
+	# The Stripe contract: every request the provider (and the tests' own checks) made to the
+	# Stripe emulator is replayed against stripe-mock, Stripe's OpenAPI-driven mock; any 4xx,
+	# or no request at all, fails the run.
+	"$SANDBOX" stripe-contract --dir "$DIR" || status=1
+fi
 if ((status != 0)); then
 	echo "testacc: FAILED; sandbox logs:" >&2
 	for f in "$DIR"/logs/*.log; do echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2 || true; done
