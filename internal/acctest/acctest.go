@@ -263,3 +263,17 @@ func Kube(t *testing.T) kubernetes.Interface {
 	}
 	return cs
 }
+
+// RequiredProviders names the provider's source as the harness serves it. The test framework
+// adds this block to ordinary steps but not to import steps, where OpenTofu would otherwise
+// look for hashicorp/octollm: configurations with import steps start with it.
+func RequiredProviders() string {
+	host, namespace := os.Getenv("TF_ACC_PROVIDER_HOST"), os.Getenv("TF_ACC_PROVIDER_NAMESPACE")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	if namespace == "" {
+		namespace = "hashicorp"
+	}
+	return fmt.Sprintf("terraform {\n  required_providers {\n    octollm = { source = %q }\n  }\n}\n", host+"/"+namespace+"/octollm")
+}

@@ -35,7 +35,7 @@ func Stripe(t *testing.T, key string) *stripeclient.API {
 
 // StripeProvider is a provider block that points at the sandbox and uses key for Stripe.
 func StripeProvider(key, namespace string) string {
-	return fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n  stripe {\n    api_key = %q\n  }\n}\n", namespace, key)
+	return RequiredProviders() + fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n  stripe {\n    api_key = %q\n  }\n}\n", namespace, key)
 }
 
 // StripeFaults makes the sandbox's Stripe emulator fail the given fraction of the requests

@@ -225,6 +225,11 @@ func TestAccBillingPlan_lifecycle(t *testing.T) {
 			},
 			{Config: config(key, "standard", changed[:2]), PlanOnly: true},
 			{
+				// Import by product id; import lists the meters by key.
+				Config: config(key, "standard", changed[:2]), ResourceName: address, ImportState: true, ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"meter."},
+			},
+			{
 				// The meter dropped earlier comes back: its meter is reactivated, not duplicated.
 				Config: config(key, "standard", changed),
 				Check: resource.ComposeTestCheckFunc(checkStripe(api, "standard", changed), func(*terraform.State) error {

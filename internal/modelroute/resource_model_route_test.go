@@ -35,21 +35,7 @@ func platformNamespace(t *testing.T) (string, string, kubernetes.Interface) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = kube.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
-	return ns, requiredProviders() + fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n}\n", ns), kube
-}
-
-// requiredProviders names the provider's source as the harness serves it. The test framework
-// adds this block to ordinary steps but not to import steps, where OpenTofu would otherwise
-// look for hashicorp/octollm.
-func requiredProviders() string {
-	host, namespace := os.Getenv("TF_ACC_PROVIDER_HOST"), os.Getenv("TF_ACC_PROVIDER_NAMESPACE")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
-	if namespace == "" {
-		namespace = "hashicorp"
-	}
-	return fmt.Sprintf("terraform {\n  required_providers {\n    octollm = { source = %q }\n  }\n}\n", host+"/"+namespace+"/octollm")
+	return ns, acctest.RequiredProviders() + fmt.Sprintf("provider \"octollm\" {\n  namespace = %q\n}\n", ns), kube
 }
 
 // routeJSONIs checks the ConfigMap's route.json byte for byte against testdata/<golden>.json.

@@ -110,6 +110,7 @@ type Spec struct {
 	DisplayName       string   `json:"display_name"`
 	Tier              string   `json:"tier"`
 	Quota             Quota    `json:"quota"`
+	QuotaFields       []string `json:"quota_fields,omitempty"` // the quota fields configured, not from the tier
 	AllowedModels     []string `json:"allowed_models"`
 	Admins            []string `json:"admins"`
 	NetworkIsolation  bool     `json:"network_isolation"`

@@ -115,18 +115,24 @@ func (r *tenantResource) spec(ctx context.Context, m model, d *diag.Diagnostics)
 	}
 	if len(m.Quota) == 1 {
 		q := m.Quota[0]
-		if tfvalue.Known(q.CPU) {
-			s.Quota.CPU = q.CPU.ValueString()
-		}
-		if tfvalue.Known(q.Memory) {
-			s.Quota.Memory = q.Memory.ValueString()
+		for _, f := range []struct {
+			name string
+			v    types.String
+			dst  *string
+		}{{"cpu", q.CPU, &s.Quota.CPU}, {"memory", q.Memory, &s.Quota.Memory}} {
+			if tfvalue.Known(f.v) {
+				*f.dst = f.v.ValueString()
+				s.QuotaFields = append(s.QuotaFields, f.name)
+			}
 		}
 		for _, f := range []struct {
-			v   types.Int64
-			dst *int64
-		}{{q.Pods, &s.Quota.Pods}, {q.LLMTokensPerMonth, &s.Quota.LLMTokensPerMonth}, {q.RequestsPerMinute, &s.Quota.RequestsPerMinute}} {
+			name string
+			v    types.Int64
+			dst  *int64
+		}{{"pods", q.Pods, &s.Quota.Pods}, {"llm_tokens_per_month", q.LLMTokensPerMonth, &s.Quota.LLMTokensPerMonth}, {"requests_per_minute", q.RequestsPerMinute, &s.Quota.RequestsPerMinute}} {
 			if tfvalue.Known(f.v) {
 				*f.dst = f.v.ValueInt64()
+				s.QuotaFields = append(s.QuotaFields, f.name)
 			}
 		}
 	}
@@ -755,9 +761,26 @@ func modelFromRecord(rec Spec) model {
 		StripeCustomerID: types.StringNull(), StripeSubscriptionID: types.StringNull(), SyncStatus: types.StringValue(InSync),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
 	}
-	if rec.Quota != TierQuota(rec.Tier) {
-		m.Quota = []quotaModel{{CPU: types.StringValue(rec.Quota.CPU), Memory: types.StringValue(rec.Quota.Memory), Pods: types.Int64Value(rec.Quota.Pods),
-			LLMTokensPerMonth: types.Int64Value(rec.Quota.LLMTokensPerMonth), RequestsPerMinute: types.Int64Value(rec.Quota.RequestsPerMinute)}}
+	if len(rec.QuotaFields) > 0 {
+		set := map[string]bool{}
+		for _, f := range rec.QuotaFields {
+			set[f] = true
+		}
+		str := func(f, v string) types.String {
+			if set[f] {
+				return types.StringValue(v)
+			}
+			return types.StringNull()
+		}
+		num := func(f string, v int64) types.Int64 {
+			if set[f] {
+				return types.Int64Value(v)
+			}
+			return types.Int64Null()
+		}
+		q := rec.Quota
+		m.Quota = []quotaModel{{CPU: str("cpu", q.CPU), Memory: str("memory", q.Memory), Pods: num("pods", q.Pods),
+			LLMTokensPerMonth: num("llm_tokens_per_month", q.LLMTokensPerMonth), RequestsPerMinute: num("requests_per_minute", q.RequestsPerMinute)}}
 	}
 	if b := rec.Billing; b != nil {
 		m.Billing = []billingModel{{PlanID: types.StringValue(b.PlanID), Email: types.StringValue(b.Email), DeleteCustomer: types.BoolValue(b.DeleteCustomer)}}

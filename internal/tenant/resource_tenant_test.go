@@ -105,6 +105,11 @@ func TestAccTenant_lifecycle(t *testing.T) {
 				}),
 			},
 			{
+				// Import by name: everything but the key itself, which the cluster never holds.
+				Config: e.config(rotated), ResourceName: addr, ImportState: true, ImportStateId: "acme", ImportStateVerify: true,
+				ImportStateVerifyIgnore: []string{"api_key", "timeouts"},
+			},
+			{
 				// The quota edited out of band: the plan shows it back, apply restores it.
 				PreConfig: func() {
 					rq, err := e.kube.CoreV1().ResourceQuotas("tenant-acme").Get(context.Background(), tenant.QuotaName, metav1.GetOptions{})
