@@ -9,6 +9,9 @@
 // operations that go PENDING, RUNNING, DONE over Config.OperationDuration, one at a time per
 // cluster as on GKE; CancelOperation aborts one. When Config.Kube is set, each node pool's nodes
 // exist as Node objects (kwok keeps them Ready), labelled, tainted and sized as GKE would.
+// The cluster carries hardened security fields (secrets encryption with a KMS key, component
+// logging, Workload Identity, Shielded Nodes, Binary Authorization) that SecurityHandler changes
+// at run time, so compliance checks can be shown passing and failing.
 package gkeemu
 
 import (
@@ -330,7 +333,6 @@ func (s *Server) seedCluster() *containerpb.Cluster {
 		},
 		DefaultMaxPodsConstraint: &containerpb.MaxPodsConstraint{MaxPodsPerNode: defaultMaxPods},
 		ReleaseChannel:           &containerpb.ReleaseChannel{Channel: containerpb.ReleaseChannel_REGULAR},
-		WorkloadIdentityConfig:   &containerpb.WorkloadIdentityConfig{WorkloadPool: ref.project + ".svc.id.goog"},
 		ControlPlaneEndpointsConfig: &containerpb.ControlPlaneEndpointsConfig{
 			IpEndpointsConfig: &containerpb.ControlPlaneEndpointsConfig_IPEndpointsConfig{
 				Enabled:              proto.Bool(true),
@@ -339,6 +341,7 @@ func (s *Server) seedCluster() *containerpb.Cluster {
 			},
 		},
 	}
+	seedSecurity(c, ref.project, ref.location)
 	refreshCluster(c, nil)
 	return c
 }

@@ -27,7 +27,8 @@ import (
 func stripeRequestLog(dir string) string { return filepath.Join(dir, "stripe-requests.jsonl") }
 
 // emulators serves the GKE emulator (gRPC), the Stripe emulator (HTTP, validated against
-// stripe-mock) and an admin endpoint that changes injected faults at run time.
+// stripe-mock) and an admin endpoint that changes injected faults and the GKE cluster's
+// security fields (/gke/cluster-security) at run time.
 func emulators(args []string) error {
 	fs := flag.NewFlagSet("emulators", flag.ExitOnError)
 	dir := fs.String("dir", ".sandbox", "state directory of the sandbox being served")
@@ -102,6 +103,7 @@ func emulators(args []string) error {
 	admin := http.NewServeMux()
 	admin.Handle("/faults/gke", gkeFaults.ControlHandler())
 	admin.Handle("/faults/stripe", stripeFaults.ControlHandler())
+	admin.Handle("/gke/cluster-security", gke.SecurityHandler())
 	adminSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.EmulatorsAdmin), Handler: admin, ReadHeaderTimeout: 10 * time.Second}
 
 	errs := make(chan error, 3)
