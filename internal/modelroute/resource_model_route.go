@@ -3,6 +3,7 @@ package modelroute
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -258,7 +259,27 @@ func (r *routeResource) readInto(ctx context.Context, k *clients.Kube, m *model,
 	}
 	// Otherwise route.json is not this route's any more: route_json now differs from what the
 	// configuration renders, so the plan rewrites it.
+	if missing := missingLabels(Route{Name: m.Name.ValueString(), Tenant: m.Tenant.ValueString()}.Labels(), live.GetLabels()); missing != "" {
+		// The gateway finds routes by these labels: a checksum that cannot match makes the
+		// plan show the route being rewritten, and apply restores them.
+		m.Checksum = types.StringValue("drifted: ConfigMap labels " + missing)
+	}
 	return true
+}
+
+// missingLabels lists the wanted labels live lacks or has with another value, or "".
+func missingLabels(want, live map[string]string) string {
+	var out []string
+	for k, v := range want {
+		if live[k] != v {
+			out = append(out, fmt.Sprintf("%s=%s", k, v))
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, ", ") + " missing or changed"
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

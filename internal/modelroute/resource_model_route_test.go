@@ -155,6 +155,34 @@ func TestAccModelRoute_lifecycle(t *testing.T) {
 				Check: routeJSONIs(kube, ns, cmName, "code_review_updated", t),
 			},
 			{
+				// Out of band: the label the gateway finds routes by is removed; the plan shows
+				// the route rewritten and apply restores the label.
+				PreConfig: func() {
+					cm, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, cmName, metav1.GetOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					delete(cm.Labels, "octollm.dev/kind")
+					if _, err := kube.CoreV1().ConfigMaps(ns).Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: provider + codeReviewUpdatedHCL,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					cm, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, cmName, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if cm.Labels["octollm.dev/kind"] != "model-route" {
+						return fmt.Errorf("label octollm.dev/kind not restored: %v", cm.Labels)
+					}
+					return nil
+				},
+			},
+			{
 				// Out of band: the ConfigMap is deleted; the plan creates it again.
 				PreConfig: func() {
 					if err := kube.CoreV1().ConfigMaps(ns).Delete(ctx, cmName, metav1.DeleteOptions{}); err != nil {

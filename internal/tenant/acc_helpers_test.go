@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	stripeclient "github.com/stripe/stripe-go/v76/client"
-	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -224,22 +223,6 @@ func (e *env) checkGone(name string) resource.TestCheckFunc {
 		}
 		return nil
 	}
-}
-
-// can asks the apiserver's authorizer whether user (with groups) may verb resource in ns.
-func can(kube kubernetes.Interface, user string, groups []string, ns, verb, group, res string) (bool, error) {
-	r, err := kube.AuthorizationV1().SubjectAccessReviews().Create(context.Background(), &authorizationv1.SubjectAccessReview{
-		Spec: authorizationv1.SubjectAccessReviewSpec{User: user, Groups: groups,
-			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: verb, Group: group, Resource: res}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		return false, err
-	}
-	return r.Status.Allowed, nil
-}
-
-func serviceAccount(ns, name string) (string, []string) {
-	return "system:serviceaccount:" + ns + ":" + name, []string{"system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated"}
 }
 
 // eventually retries check for up to 30 s: the RBAC authorizer's caches lag writes.

@@ -46,7 +46,10 @@ func partialFailure(t *testing.T, only, want string) {
 	e := newEnv(t)
 	e.cleanupTenants("partial")
 	api := acctest.Stripe(t, e.key)
-	c := tenantConfig{name: "partial", billing: true}
+	// Protected: finishing a tainted, half-made tenant must not need deletion_protection off.
+	c := tenantConfig{name: "partial", billing: true, protect: true}
+	unprotected := c
+	unprotected.protect = false
 	plan := e.config() + planHCL
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -79,6 +82,7 @@ func partialFailure(t *testing.T, only, want string) {
 				},
 			},
 			{Config: e.config(c), PlanOnly: true},
+			{Config: e.config(unprotected)},
 		},
 	})
 }

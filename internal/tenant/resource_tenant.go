@@ -36,6 +36,9 @@ const defaultTimeout = 10 * time.Minute
 // deletion_protection does not block finishing it.
 const incompleteKey = "create_incomplete"
 
+// createIncomplete is sync_status after a create that failed part way.
+const createIncomplete = "create incomplete: the tenant was never finished (no API key Secret); apply again to finish it"
+
 // NewResource returns the octollm_tenant resource.
 func NewResource() resource.Resource { return &tenantResource{} }
 
@@ -260,7 +263,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	case plan.billing() == nil:
 		plan.StripeCustomerID, plan.StripeSubscriptionID = types.StringNull(), types.StringNull()
 	case state.billing() == nil || state.StripeSubscriptionID.IsNull() || strings.Contains(state.SyncStatus.ValueString(), "subscription ") ||
-		strings.HasPrefix(state.SyncStatus.ValueString(), "incomplete"):
+		strings.Contains(state.SyncStatus.ValueString(), "incomplete"):
 		plan.StripeCustomerID, plan.StripeSubscriptionID = types.StringUnknown(), types.StringUnknown()
 	default:
 		plan.StripeCustomerID, plan.StripeSubscriptionID = state.StripeCustomerID, state.StripeSubscriptionID
@@ -316,7 +319,11 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	if resp.Diagnostics.HasError() {
-		// State records what exists; the tainted tenant is finished by the next apply.
+		// State records what exists; Terraform taints the tenant, and the next apply replaces
+		// it: Delete removes what this create made (never a usable tenant: its key Secret is
+		// written last) without deletion_protection in the way, and Create adopts the Stripe
+		// customer and subscription it finds instead of making new ones.
+		plan.SyncStatus = types.StringValue(createIncomplete)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, incompleteKey, []byte(`true`))...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -544,11 +551,14 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if len(problems) == 0 {
+	switch {
+	case state.SyncStatus.ValueString() == createIncomplete:
+		// Kept until an apply finishes the tenant: Delete relies on it.
+	case len(problems) == 0:
 		if state.SyncStatus.ValueString() == "" || strings.HasPrefix(state.SyncStatus.ValueString(), "drifted") {
 			state.SyncStatus = types.StringValue(InSync)
 		}
-	} else {
+	default:
 		state.SyncStatus = types.StringValue("drifted: " + strings.Join(problems, "; "))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -645,7 +655,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	name := state.Name.ValueString()
 	incomplete, diags := req.Private.GetKey(ctx, incompleteKey)
 	resp.Diagnostics.Append(diags...)
-	if (state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool()) && incomplete == nil {
+	if (state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool()) && incomplete == nil && state.SyncStatus.ValueString() != createIncomplete {
 		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Cannot destroy octollm_tenant: deletion protection is on",
 			fmt.Sprintf("octollm_tenant %s: deletion_protection is true; set deletion_protection = false and apply, then destroy. "+
 				"Destroying deletes namespace %s and all the tenant's data, revokes its API key and cancels its subscription.", name, Namespace(name)))

@@ -84,7 +84,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"deletion_protection": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "While true (the default), destroy is refused: destroying erases the tenant's namespace and all its data.",
+				MarkdownDescription: "While true (the default), destroy is refused: destroying erases the tenant's namespace and all its data. " +
+					"A tenant whose create failed part way (`sync_status` starting `create incomplete`) never had a usable API key; Terraform replaces it on the next apply, and deletion protection does not block that.",
 			},
 			"namespace": computedString("The tenant's namespace, `tenant-<name>`."),
 			"api_key": schema.StringAttribute{
