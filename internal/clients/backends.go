@@ -28,6 +28,8 @@ type Config struct {
 	GKE            GKEConfig
 	Kubernetes     KubeConfig
 	Stripe         StripeConfig
+	// ProviderVersion is the provider's version, recorded in compliance evidence.
+	ProviderVersion string
 }
 
 // ErrNoClusterConfig is returned when a resource needs a cluster and nothing says which.

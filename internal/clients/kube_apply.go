@@ -34,6 +34,13 @@ func OwnedBy(obj *unstructured.Unstructured) bool {
 // ownership of the fields it sets (Terraform is their source of truth) and leaving fields it
 // does not set, such as a Deployment's replicas under an HPA, to their owners.
 func (k *Kube) Apply(ctx context.Context, gvr schema.GroupVersionResource, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	return k.ApplyAs(ctx, FieldManager, gvr, obj)
+}
+
+// ApplyAs is Apply under another field manager, for writers that set a few fields of objects
+// other resources own (compliance labels on a tenant's namespace): applying under the shared
+// manager would drop the fields that manager set before and this object leaves out.
+func (k *Kube) ApplyAs(ctx context.Context, manager string, gvr schema.GroupVersionResource, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	body, err := json.Marshal(obj.Object)
 	if err != nil {
 		return nil, err
@@ -43,7 +50,7 @@ func (k *Kube) Apply(ctx context.Context, gvr schema.GroupVersionResource, obj *
 	err = KubeRetry(ctx, func(ctx context.Context) error {
 		var err error
 		out, err = k.Dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
-			metav1.PatchOptions{FieldManager: FieldManager, Force: &force})
+			metav1.PatchOptions{FieldManager: manager, Force: &force})
 		return err
 	})
 	if err != nil {

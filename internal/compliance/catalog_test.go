@@ -122,12 +122,3 @@ func repoRoot(t *testing.T) string {
 	}
 	return filepath.Dir(filepath.Dir(dir))
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/autoscaling"
 	"github.com/octollm/terraform-provider-octollm/internal/billing"
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
+	"github.com/octollm/terraform-provider-octollm/internal/compliance"
 	"github.com/octollm/terraform-provider-octollm/internal/component"
 	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
@@ -83,6 +84,7 @@ func (p *octollmProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	cfg.ProviderVersion = p.version
 	backends := newBackends(cfg)
 	resp.DataSourceData = backends
 	resp.ResourceData = backends
@@ -92,6 +94,7 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		autoscaling.NewResource,
 		billing.NewResource,
+		compliance.NewResource,
 		component.NewResource,
 		modelroute.NewResource,
 		nodepool.NewResource,
@@ -103,6 +106,7 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 func (p *octollmProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		cluster.NewDataSource,
+		compliance.NewReportDataSource,
 		modelroute.NewCatalogDataSource,
 	}
 }
