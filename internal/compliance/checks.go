@@ -91,7 +91,7 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 					}
 				}
 				if len(wrong) > 0 {
-					fixable(obj, "Pod Security is not restricted: %s (want %q for enforce, audit and warn)", strings.Join(wrong, ", "), restricted)
+					fixable(obj, "Pod Security is not restricted: %s; label the namespace %q for enforce, audit and warn, or set enforcement = \"enforce\"", strings.Join(wrong, ", "), restricted)
 				}
 			})
 		case DefaultDenyNetwork:
@@ -100,7 +100,7 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 					r.Checked = append(r.Checked, "networkpolicy/"+ns.Name+"/"+np.Name)
 				}
 				if missing := missingDefaultDeny(s.NetworkPolicies[ns.Name]); len(missing) > 0 {
-					fixable(obj, "no NetworkPolicy selecting every Pod denies all %s", strings.Join(missing, " and "))
+					fixable(obj, "no NetworkPolicy selecting every Pod denies all %s; add one (podSelector {}, the policy type, no rules) or set enforcement = \"enforce\"", strings.Join(missing, " and "))
 				}
 			})
 		case RBACLeastPrivilege:
@@ -122,11 +122,11 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 				days, err := strconv.Atoi(v)
 				switch {
 				case !ok:
-					fixable(obj, "no retention period recorded (annotation %s); want at most %d days", RetentionAnno, limit)
+					fixable(obj, "no retention period recorded; annotate the namespace %s with at most %d (days) or set enforcement = \"enforce\"", RetentionAnno, limit)
 				case err != nil || days < 1:
-					fixable(obj, "retention period %s=%q is not a whole number of days; want at most %d", RetentionAnno, v, limit)
+					fixable(obj, "retention period %s=%q is not a whole number of days; set it to at most %d or set enforcement = \"enforce\"", RetentionAnno, v, limit)
 				case days > limit:
-					fixable(obj, "retention period of %d days exceeds retention_days = %d", days, limit)
+					fixable(obj, "retention period of %d days exceeds retention_days = %d; shorten it or set enforcement = \"enforce\"", days, limit)
 				}
 			})
 		case TenantErasure:
@@ -159,6 +159,10 @@ func (s *Snapshot) eachNamespace(r *MechanismResult, fail func(string, string, .
 		ns := s.Namespaces[name]
 		if ns == nil {
 			fail(obj, "namespace %q does not exist: create it (octollm_platform or octollm_tenant) or remove it from scope.namespaces", name)
+			continue
+		}
+		if ns.DeletionTimestamp != nil {
+			fail(obj, "namespace %q is being deleted: nothing can be enforced there; remove it from scope.namespaces", name)
 			continue
 		}
 		fn(ns, obj)

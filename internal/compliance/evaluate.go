@@ -204,12 +204,14 @@ func (r *Reader) cluster(ctx context.Context) (*containerpb.Cluster, error) {
 }
 
 // ScopedNamespaces is the sorted union of the listed namespaces and, with AllTenants, the
-// tenant namespaces.
+// tenant namespaces not being deleted.
 func ScopedNamespaces(scope Scope, tenants []corev1.Namespace) []string {
 	out := slices.Clone(scope.Namespaces)
 	if scope.AllTenants {
 		for _, ns := range tenants {
-			out = append(out, ns.Name)
+			if ns.DeletionTimestamp == nil { // a tenant being deleted is leaving the scope
+				out = append(out, ns.Name)
+			}
 		}
 	}
 	sort.Strings(out)
