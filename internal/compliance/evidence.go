@@ -16,6 +16,10 @@ import (
 // MaxRecords is how many evidence records a control keeps, newest last.
 const MaxRecords = 100
 
+// MaxHistoryBytes bounds the history below the 1 MiB a ConfigMap may hold: with a wide scope
+// (thousands of tenant namespaces) fewer than MaxRecords records fit, and the oldest go first.
+const MaxHistoryBytes = 900 << 10
+
 // Keys of the evidence ConfigMap.
 const (
 	RecordsKey = "records.jsonl"
@@ -51,7 +55,8 @@ type Record struct {
 // EvidenceName is the ConfigMap holding a control's evidence in the platform namespace.
 func EvidenceName(c Control) string { return "compliance-evidence-" + ObjectName(c.Framework, c.ID) }
 
-// AppendRecords adds line (one JSON record) to a JSON-lines history and keeps the newest keep.
+// AppendRecords adds line (one JSON record) to a JSON-lines history and keeps the newest keep
+// records, fewer when they would exceed MaxHistoryBytes.
 func AppendRecords(history, line string, keep int) string {
 	lines := strings.Split(strings.TrimSpace(history), "\n")
 	if lines[0] == "" {
@@ -60,6 +65,14 @@ func AppendRecords(history, line string, keep int) string {
 	lines = append(lines, line)
 	if len(lines) > keep {
 		lines = lines[len(lines)-keep:]
+	}
+	size := 0
+	for _, l := range lines {
+		size += len(l) + 1
+	}
+	for len(lines) > 1 && size > MaxHistoryBytes {
+		size -= len(lines[0]) + 1
+		lines = lines[1:]
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

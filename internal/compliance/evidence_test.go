@@ -21,6 +21,15 @@ func TestAppendRecordsKeepsTheNewest(t *testing.T) {
 	if got := compliance.AppendRecords("", `{"a":1}`, 3); got != "{\"a\":1}\n" {
 		t.Fatalf("first record: %q", got)
 	}
+	// Records of a wide scope: the history stays within a ConfigMap's size.
+	big := `{"checked":"` + strings.Repeat("x", 100<<10) + `"}`
+	h = ""
+	for range 20 {
+		h = compliance.AppendRecords(h, big, compliance.MaxRecords)
+	}
+	if len(h) > compliance.MaxHistoryBytes || strings.Count(h, "\n") != compliance.MaxHistoryBytes/(len(big)+1) {
+		t.Fatalf("history of %d bytes, %d records", len(h), strings.Count(h, "\n"))
+	}
 }
 
 // Every control's object names are valid and distinct: evidence ConfigMaps, NetworkPolicies
