@@ -80,7 +80,7 @@ func TestAccComplianceControl_withTenants(t *testing.T) {
 				resource.TestCheckResourceAttr("octollm_tenant.t", "sync_status", "in sync"),
 				func(*terraform.State) error {
 					if _, err := cs.NetworkingV1().NetworkPolicies(ns).Get(ctx(t), compliance.PolicyName(cc66), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("the control's policy outlived it (err %v)", err)
+						return fmt.Errorf("the control's policy outlived it (err %w)", err)
 					}
 					live, err := cs.CoreV1().Namespaces().Get(ctx(t), ns, metav1.GetOptions{})
 					if err != nil {
