@@ -57,7 +57,8 @@ func resourceSchema() schema.Schema {
 			"With `enforcement = \"audit\"` (the default) nothing in the cluster is changed: only evidence is written.\n\n" +
 			"Every evaluation appends a record (time, control, enforcement, each mechanism's result, the objects checked, what was enforced, provider version) " +
 			"to the ConfigMap `compliance-evidence-<framework>-<control>` (key `records.jsonl`, one JSON record a line) in the provider's platform namespace, " +
-			"keeping the newest 100 (fewer if they would pass 900 KiB, a ConfigMap holding at most 1 MiB). The history outlives the resource: destroy keeps it, and releases what enforce mode set " +
+			"keeping the newest 100 (fewer if they would pass 900 KiB, a ConfigMap holding at most 1 MiB); the platform namespace must exist (`octollm_platform`). " +
+			"Evidence is the only thing audit mode writes, and only there. The history outlives the resource: destroy keeps it, and releases what enforce mode set " +
 			"(the control's labels and annotation, its NetworkPolicy).\n\n" +
 			"Import with `<framework>/<control_id>`, such as `soc2/CC6.1`; the settings come from the evidence ConfigMap.",
 		Attributes: map[string]schema.Attribute{
