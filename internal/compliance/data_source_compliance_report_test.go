@@ -139,3 +139,47 @@ func TestAccCompliance_examples(t *testing.T) {
 		},
 	))
 }
+
+// TestAccComplianceReport_gkeHardeningOff: with every GKE security setting off, each GKE
+// mechanism fails in the report, through the provider, and passes again once restored.
+func TestAccComplianceReport_gkeHardeningOff(t *testing.T) {
+	acctest.PreCheck(t)
+	ensureNamespace(t, acctest.Kube(t), platformNS, nil, nil, false)
+	cfg := `data "octollm_compliance_report" "iso" {
+  framework = "iso27001"
+  scope {
+    namespaces = ["octollm"]
+  }
+}
+`
+	failed := func(i int, mechanisms ...string) statecheck.StateCheck {
+		checks := make([]knownvalue.Check, len(mechanisms))
+		for j, m := range mechanisms {
+			checks[j] = knownvalue.StringExact(m)
+		}
+		return statecheck.ExpectKnownValue("data.octollm_compliance_report.iso", tfjsonpath.New("controls").AtSliceIndex(i).AtMapKey("failed"), knownvalue.ListExact(checks))
+	}
+	// iso27001 in catalog order: A.5.15, A.5.16, A.8.9, A.8.10, A.8.15, A.8.20, A.8.24.
+	resource.Test(t, steps(t,
+		resource.TestStep{
+			PreConfig: func() {
+				setGKESecurity(t, `{"databaseEncryption": {"state": "DECRYPTED"}, "loggingConfig": {"componentConfig": {"enableComponents": ["SYSTEM_COMPONENTS"]}},
+  "workloadIdentityConfig": {}, "shieldedNodes": {}, "binaryAuthorization": {"evaluationMode": "DISABLED"}}`)
+			},
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				failed(1, compliance.WorkloadIdentity),
+				failed(2, compliance.ShieldedNodes, compliance.BinaryAuthorization),
+				failed(4, compliance.AuditLogging),
+				failed(6, compliance.SecretsEncryption),
+			},
+		},
+		resource.TestStep{
+			PreConfig: func() { putGKESecurity(t, hardenedGKE) },
+			Config:    cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				failed(1), failed(2), failed(4), failed(6),
+			},
+		},
+	))
+}
