@@ -114,8 +114,7 @@ func (r *autoscalingResource) Configure(_ context.Context, req resource.Configur
 // ValidateConfig enforces the rules a user can act on before anything reaches the cluster.
 func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	d := &resp.Diagnostics

@@ -74,8 +74,7 @@ func (r *planResource) Configure(_ context.Context, req resource.ConfigureReques
 
 func (r *planResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	if tfvalue.Known(m.Name) {

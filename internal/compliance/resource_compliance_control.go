@@ -109,8 +109,7 @@ func validateScope(ctx context.Context, s *scopeModel, d *diag.Diagnostics) {
 
 func (r *controlResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	d := &resp.Diagnostics

@@ -101,8 +101,7 @@ func (r *componentResource) Configure(_ context.Context, req resource.ConfigureR
 
 func (r *componentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	d := &resp.Diagnostics

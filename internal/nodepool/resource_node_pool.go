@@ -106,8 +106,7 @@ func (r *nodePoolResource) Configure(_ context.Context, req resource.ConfigureRe
 // ValidateConfig checks what can be checked from the configuration alone.
 func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(validateShape(m)...)

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -25,4 +26,21 @@ func StringMap(ctx context.Context, m types.Map, d *diag.Diagnostics) map[string
 		d.Append(m.ElementsAs(ctx, &out, false)...)
 	}
 	return out
+}
+
+// ConfigGet decodes a resource's configuration into target for ValidateConfig and reports
+// whether it could. A configuration with unknown blocks (a dynamic block whose for_each is not
+// known yet, as in a module during `validate`) does not decode into Go slices and pointers;
+// Terraform validates it again at plan time with the values known, so ok is false without an
+// error. Other decoding errors are added to d.
+func ConfigGet(ctx context.Context, c tfsdk.Config, target any, d *diag.Diagnostics) bool {
+	diags := c.Get(ctx, target)
+	if !diags.HasError() {
+		d.Append(diags...)
+		return true
+	}
+	if c.Raw.IsFullyKnown() {
+		d.Append(diags...)
+	}
+	return false
 }
