@@ -1,0 +1,52 @@
+// Package modulestest runs `tofu test` for the Terraform modules in modules/ against the
+// acceptance-test sandbox, through scripts/tofu-test.sh, so `make test` covers them.
+package modulestest_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/octollm/terraform-provider-octollm/internal/acctest"
+)
+
+func TestMain(m *testing.M) { acctest.Main(m) }
+
+// Every module with a tests/ directory: its plan-time tests (defaults, variable validation) and
+// its apply tests, which create a small platform in the sandbox and destroy it. The provider is
+// built from this checkout and reached through dev_overrides, as a module author would.
+func TestAccModules(t *testing.T) {
+	acctest.PreCheck(t)
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, err := filepath.Glob(filepath.Join(root, "modules", "*", "tests"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no modules/*/tests in %s (%v)", root, err)
+	}
+	providerDir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	for _, d := range dirs {
+		module := filepath.Base(filepath.Dir(d))
+		t.Run(module, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), module)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(),
+				"OCTOLLM_SANDBOX_DIR="+acctest.Sandbox().Dir,
+				"OCTOLLM_PROVIDER_DIR="+providerDir,
+				"OCTOLLM_MODULES_NAMESPACE=octollm-modules-"+module,
+			)
+			out, err := cmd.CombinedOutput()
+			t.Logf("tofu test in modules/%s:\n%s", module, out)
+			if err != nil {
+				t.Fatalf("tofu test in modules/%s failed: %v", module, err)
+			}
+		})
+	}
+}

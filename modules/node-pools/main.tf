@@ -1,0 +1,35 @@
+resource "octollm_node_pool" "this" {
+  for_each = var.pools
+
+  name               = "${var.name_prefix}${each.key}"
+  cluster            = var.cluster
+  workload_type      = each.value.workload_type
+  cpu                = each.value.cpu
+  memory_gb          = each.value.memory_gb
+  machine_type       = each.value.machine_type
+  machine_family     = each.value.machine_family
+  spot               = each.value.spot
+  initial_node_count = each.value.initial_node_count
+  disk_size_gb       = each.value.disk_size_gb
+  disk_type          = each.value.disk_type
+  node_locations     = each.value.node_locations
+  labels             = length(each.value.labels) > 0 ? each.value.labels : null
+
+  dynamic "autoscaling" {
+    for_each = each.value.min_node_count == null ? [] : [each.value]
+    content {
+      min_node_count  = autoscaling.value.min_node_count
+      max_node_count  = autoscaling.value.max_node_count
+      location_policy = autoscaling.value.location_policy
+    }
+  }
+
+  dynamic "taint" {
+    for_each = each.value.taints
+    content {
+      key    = taint.value.key
+      value  = taint.value.value
+      effect = taint.value.effect
+    }
+  }
+}

@@ -1,0 +1,55 @@
+# Plan only: the defaults are the seed's pools, and bad pools are refused by var.pools'
+# validation before anything reaches GKE.
+
+run "defaults_are_the_seed_pools" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(octollm_node_pool.this)) == toset(["cpu-optimized-pool", "memory-optimized-pool", "spot-pool"])
+    error_message = "the default pools are not cpu-optimized-pool, memory-optimized-pool and spot-pool"
+  }
+  assert {
+    condition     = octollm_node_pool.this["spot-pool"].spot && octollm_node_pool.this["spot-pool"].autoscaling.max_node_count == 50
+    error_message = "the spot pool is not spot with 3 to 50 nodes"
+  }
+  assert {
+    condition     = octollm_node_pool.this["memory-optimized-pool"].memory_gb == 64
+    error_message = "the memory-optimized pool does not have 64 GB nodes"
+  }
+}
+
+run "name_prefix_applies" {
+  command = plan
+  variables {
+    name_prefix = "dev-"
+    pools       = { general = { cpu = 2, memory_gb = 8 } }
+  }
+  assert {
+    condition     = octollm_node_pool.this["general"].name == "dev-general" && octollm_node_pool.this["general"].autoscaling == null
+    error_message = "the pool is not named dev-general with a fixed size"
+  }
+}
+
+run "min_above_max_is_refused" {
+  command = plan
+  variables {
+    pools = { bad = { workload_type = "cpu-optimized", cpu = 4, memory_gb = 4, initial_node_count = 5, min_node_count = 5, max_node_count = 2 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "spot_type_needs_spot" {
+  command = plan
+  variables {
+    pools = { cheap = { workload_type = "spot", cpu = 4, memory_gb = 16 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "cpu_without_memory_is_refused" {
+  command = plan
+  variables {
+    pools = { half = { cpu = 4 } }
+  }
+  expect_failures = [var.pools]
+}

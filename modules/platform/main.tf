@@ -1,0 +1,89 @@
+locals {
+  billed_tenants = [for name, t in var.tenants : name if t.billing_email != null]
+}
+
+resource "octollm_platform" "this" {
+  namespace               = var.namespace
+  pod_security            = var.pod_security
+  gateway_service_account = var.gateway_service_account
+  labels                  = merge(var.environment == null ? {} : { "octollm.dev/environment" = var.environment }, var.labels)
+  deletion_protection     = var.deletion_protection
+
+  lifecycle {
+    precondition {
+      condition     = var.billing_plan != null || length(local.billed_tenants) == 0
+      error_message = "var.tenants: ${join(", ", local.billed_tenants)} set billing_email but var.billing_plan is null."
+    }
+  }
+}
+
+module "node_pools" {
+  source = "../node-pools"
+
+  pools       = var.node_pools
+  name_prefix = var.node_pool_name_prefix
+}
+
+module "runtime" {
+  source = "../gateway-runtime"
+
+  namespace  = octollm_platform.this.namespace
+  components = var.components
+  depends_on = [module.node_pools]
+}
+
+resource "octollm_billing_plan" "this" {
+  count = var.billing_plan == null ? 0 : 1
+
+  name     = var.billing_plan.name
+  currency = var.billing_plan.currency
+  dynamic "meter" {
+    for_each = var.billing_plan.meters
+    content {
+      key                 = meter.value.key
+      display_name        = meter.value.display_name
+      unit_amount_decimal = meter.value.unit_amount_decimal
+    }
+  }
+}
+
+module "tenant" {
+  source   = "../tenant"
+  for_each = var.tenants
+
+  name                = each.key
+  display_name        = each.value.display_name
+  tier                = each.value.tier
+  quota               = each.value.quota
+  allowed_models      = each.value.allowed_models
+  admins              = each.value.admins
+  data_retention_days = each.value.data_retention_days
+  api_key_version     = each.value.api_key_version
+  network_isolation   = each.value.network_isolation
+  deletion_protection = coalesce(each.value.deletion_protection, var.deletion_protection)
+  billing = each.value.billing_email == null ? null : {
+    plan_id = one(octollm_billing_plan.this[*].id)
+    email   = each.value.billing_email
+  }
+
+  # Tenants' network policies admit traffic from the platform namespace.
+  depends_on = [octollm_platform.this]
+}
+
+module "model_routing" {
+  source = "../model-routing"
+
+  routes = var.routes
+  # Routes are ConfigMaps in the platform namespace; tenant routes name existing tenants.
+  depends_on = [octollm_platform.this, module.tenant]
+}
+
+module "compliance" {
+  source = "../compliance-baseline"
+
+  namespaces = [octollm_platform.this.namespace]
+  controls   = var.compliance_controls
+  enforce    = var.compliance_enforce
+  # Evaluate what the platform runs: the namespace, the components and every tenant.
+  depends_on = [module.runtime, module.tenant]
+}

@@ -1,0 +1,94 @@
+# Plan only: the platform's defaults and its variables' validation. Nothing is created.
+
+# scripts/tofu-test.sh sets the provider's namespace and var.namespace to the same value
+# (OCTOLLM_NAMESPACE and TF_VAR_namespace): a provider block here would be taken for
+# hashicorp/octollm.
+
+run "defaults_are_the_seed_platform" {
+  command = plan
+
+  assert {
+    condition     = octollm_platform.this.deletion_protection && octollm_platform.this.pod_security == "restricted"
+    error_message = "the platform is not protected and restricted by default"
+  }
+  assert {
+    condition     = length(module.node_pools.pools) == 3
+    error_message = "the default node pools are not the seed's three"
+  }
+  assert {
+    condition     = toset(keys(module.runtime.components)) == toset(["orchestrator", "executor-arm"])
+    error_message = "the default components are not the orchestrator and the executor arm"
+  }
+  assert {
+    condition     = length(octollm_billing_plan.this) == 0 && length(module.tenant) == 0
+    error_message = "no billing plan and no tenant are expected by default"
+  }
+}
+
+run "environment_label" {
+  command = plan
+  variables {
+    environment = "dev"
+    labels      = { team = "platform" }
+  }
+  assert {
+    condition     = octollm_platform.this.labels == tomap({ "octollm.dev/environment" = "dev", team = "platform" })
+    error_message = "the namespace labels do not carry the environment"
+  }
+}
+
+run "namespace_must_be_a_label" {
+  command = plan
+  variables {
+    namespace = "Not_A_Label"
+  }
+  expect_failures = [var.namespace]
+}
+
+run "pod_security_is_restricted_or_baseline" {
+  command = plan
+  variables {
+    pod_security = "privileged"
+  }
+  expect_failures = [var.pod_security]
+}
+
+run "node_pool_min_above_max" {
+  command = plan
+  variables {
+    node_pools = { cpu = { workload_type = "cpu-optimized", cpu = 4, memory_gb = 4, min_node_count = 3, max_node_count = 1 } }
+  }
+  expect_failures = [var.node_pools]
+}
+
+run "latest_image_is_refused" {
+  command = plan
+  variables {
+    components = { orchestrator = { kind = "orchestrator", image = "ghcr.io/acme/octollm-orchestrator:latest", port = 8000 } }
+  }
+  expect_failures = [var.components]
+}
+
+run "tenant_name_must_be_a_label" {
+  command = plan
+  variables {
+    tenants = { "Acme Corp" = {} }
+  }
+  expect_failures = [var.tenants]
+}
+
+run "billed_tenant_needs_a_plan" {
+  command = plan
+  variables {
+    tenants = { acme = { billing_email = "billing@acme.example" } }
+  }
+  expect_failures = [octollm_platform.this]
+}
+
+run "compliance_enforcement" {
+  command = plan
+  variables {
+    compliance_controls = [{ framework = "soc2", control_id = "CC6.1", enforcement = "block" }]
+  }
+  expect_failures = [var.compliance_controls]
+}

@@ -1,0 +1,170 @@
+variable "namespace" {
+  description = "The platform namespace (restricted Pod Security). Configure the provider's namespace to the same value: routes and compliance evidence live there."
+  type        = string
+  default     = "octollm"
+  nullable    = false
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.namespace))
+    error_message = "var.namespace must be a DNS-1123 label (at most 63 lowercase letters, digits and '-')."
+  }
+}
+
+variable "environment" {
+  description = "The environment's name (dev, staging, prod...), recorded as the namespace label octollm.dev/environment; null: no label."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.environment == null || can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", coalesce(var.environment, "x")))
+    error_message = "var.environment must be a DNS-1123 label such as dev or prod."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Protects the platform namespace and every tenant from destroy. Keep true in production; set false and apply before destroying."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "pod_security" {
+  description = "The Pod Security Standard of the platform namespace: restricted or baseline."
+  type        = string
+  default     = "restricted"
+  nullable    = false
+  validation {
+    condition     = contains(["restricted", "baseline"], var.pod_security)
+    error_message = "var.pod_security must be restricted or baseline."
+  }
+}
+
+variable "gateway_service_account" {
+  description = "The gateway's ServiceAccount."
+  type        = string
+  default     = "octollm-gateway"
+  nullable    = false
+}
+
+variable "labels" {
+  description = "Extra labels of the platform namespace."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "node_pools" {
+  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, initial_node_count, min_node_count, max_node_count, ...); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
+  type        = any
+  default     = null
+  validation {
+    condition     = var.node_pools == null || try(length(var.node_pools) > 0, false)
+    error_message = "var.node_pools must be null (the default pools) or a non-empty map of pools."
+  }
+  validation {
+    condition = var.node_pools == null || try(alltrue([
+      for p in values(var.node_pools) : try(p.min_node_count, null) == null || try(p.min_node_count <= p.max_node_count, false)
+    ]), false)
+    error_message = "var.node_pools: every pool's min_node_count must be at most its max_node_count."
+  }
+}
+
+variable "node_pool_name_prefix" {
+  description = "Prefix of every node pool's name, so environments sharing a cluster do not collide."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
+variable "components" {
+  description = "Runtime components by name, as modules/gateway-runtime's var.components (kind, image, port, workload_type, autoscaling, ...); null: its default, the seed's orchestrator and executor arm."
+  type        = any
+  default     = null
+  validation {
+    condition = var.components == null || try(alltrue([
+      for c in values(var.components) : !endswith(c.image, ":latest") && strcontains(c.image, ":")
+    ]), false)
+    error_message = "var.components: every component needs a pinned image (a tag other than latest, or a digest)."
+  }
+}
+
+variable "billing_plan" {
+  description = "A usage-based Stripe billing plan the tenants with billing_email subscribe to; null: no billing. Meters default to the seed's llm_tokens, api_calls and compute_seconds (cents per unit)."
+  type = object({
+    name     = string
+    currency = optional(string, "usd")
+    meters = optional(list(object({
+      key                 = string
+      display_name        = string
+      unit_amount_decimal = string
+      })), [
+      { key = "llm_tokens", display_name = "LLM tokens", unit_amount_decimal = "0.0002" },
+      { key = "api_calls", display_name = "API calls", unit_amount_decimal = "0.01" },
+      { key = "compute_seconds", display_name = "Compute seconds", unit_amount_decimal = "0.005" },
+    ])
+  })
+  default = null
+  validation {
+    condition     = var.billing_plan == null || try(can(regex("^[a-z0-9_-]{1,63}$", var.billing_plan.name)) && length(var.billing_plan.meters) > 0, false)
+    error_message = "var.billing_plan: name must be 1-63 lowercase letters, digits, '-' and '_', with at least one meter."
+  }
+}
+
+variable "tenants" {
+  description = "Tenants by name. billing_email subscribes the tenant to var.billing_plan; deletion_protection defaults to var.deletion_protection."
+  type = map(object({
+    display_name        = optional(string)
+    tier                = optional(string, "standard")
+    allowed_models      = optional(set(string))
+    admins              = optional(set(string))
+    data_retention_days = optional(number)
+    api_key_version     = optional(number)
+    network_isolation   = optional(bool)
+    billing_email       = optional(string)
+    deletion_protection = optional(bool)
+    quota = optional(object({
+      cpu                  = optional(string)
+      memory               = optional(string)
+      pods                 = optional(number)
+      llm_tokens_per_month = optional(number)
+      requests_per_minute  = optional(number)
+    }))
+  }))
+  default  = {}
+  nullable = false
+  validation {
+    condition     = alltrue([for name, _ in var.tenants : can(regex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", name))])
+    error_message = "var.tenants: every key (the tenant name) must be a DNS-1123 label of at most 40 characters."
+  }
+  validation {
+    condition     = alltrue([for t in values(var.tenants) : contains(["free", "standard", "enterprise"], t.tier)])
+    error_message = "var.tenants: tier must be free, standard or enterprise."
+  }
+}
+
+variable "routes" {
+  description = "Model routes by name, as modules/model-routing's var.routes; null: its default, the seed's cheapest capable model for reasoning 7."
+  type        = any
+  default     = null
+  validation {
+    condition     = var.routes == null || try(alltrue([for name, _ in var.routes : can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", name))]), false)
+    error_message = "var.routes must be null or a map whose keys (route names) are DNS-1123 labels."
+  }
+}
+
+variable "compliance_controls" {
+  description = "Compliance controls, as modules/compliance-baseline's var.controls, scoped by default to the platform namespace and all tenants; null: its default baseline (SOC 2 CC6.1, GDPR Art.5(1)(e), HIPAA 164.312(b))."
+  type        = any
+  default     = null
+  validation {
+    condition = var.compliance_controls == null || try(alltrue([
+      for c in var.compliance_controls : contains(["audit", "enforce"], try(c.enforcement, "audit"))
+    ]), false)
+    error_message = "var.compliance_controls: enforcement must be audit or enforce."
+  }
+}
+
+variable "compliance_enforce" {
+  description = "false: every compliance control only audits, whatever its enforcement."
+  type        = bool
+  default     = true
+  nullable    = false
+}
