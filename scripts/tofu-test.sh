@@ -13,7 +13,7 @@
 # module calls and the provider comes from the override.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-: "${OCTOLLM_SANDBOX_DIR:?set OCTOLLM_SANDBOX_DIR to a running sandbox's directory}"
+: "${OCTOLLM_SANDBOX_DIR:?set OCTOLLM_SANDBOX_DIR to the directory of a running sandbox}"
 # shellcheck disable=SC1091
 source "$OCTOLLM_SANDBOX_DIR/env"
 PROVIDER_DIR=${OCTOLLM_PROVIDER_DIR:-$ROOT/bin}

@@ -11,13 +11,16 @@ variables {
   }
   components = {
     orchestrator = {
-      kind          = "orchestrator"
-      image         = "ghcr.io/acme/octollm-orchestrator:1.4.2"
-      port          = 8000
-      workload_type = "cpu-optimized"
-      requests      = { cpu = "100m", memory = "128Mi" }
-      limits        = { cpu = "500m", memory = "256Mi" }
-      autoscaling   = { min_replicas = 1, max_replicas = 3, vpa_update_mode = "Off", min_available = "1" }
+      kind        = "orchestrator"
+      image       = "ghcr.io/acme/octollm-orchestrator:1.4.2"
+      port        = 8000
+      requests    = { cpu = "100m", memory = "128Mi" }
+      limits      = { cpu = "500m", memory = "256Mi" }
+      autoscaling = { min_replicas = 1, max_replicas = 3, vpa_update_mode = "Off", min_available = "1" }
+      # Kept short so destroy is quick: the namespace controller waits out pods' grace period.
+      termination_grace_period_seconds = 1
+      # No placement: the sandbox's fake kubelet starts pods on a new pool's nodes only after a
+      # minute; placement is covered by the plan tests.
     }
   }
   billing_plan = { name = "mods-standard" }
