@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
@@ -32,6 +33,12 @@ func TestAccModules(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
+	// The suites are OpenTofu's test files; under Terraform 1.5.7 (make testacc-terraform),
+	// which has no .tftest.hcl support, they still run through bin/tofu.
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if !strings.HasPrefix(filepath.Base(cli), "tofu") {
+		cli = filepath.Join(root, "bin", "tofu")
+	}
 	for _, d := range dirs {
 		module := filepath.Base(filepath.Dir(d))
 		t.Run(module, func(t *testing.T) {
@@ -40,6 +47,7 @@ func TestAccModules(t *testing.T) {
 			cmd.Env = append(os.Environ(),
 				"OCTOLLM_SANDBOX_DIR="+acctest.Sandbox().Dir,
 				"OCTOLLM_PROVIDER_DIR="+providerDir,
+				"TF_ACC_TERRAFORM_PATH="+cli,
 				"OCTOLLM_MODULES_NAMESPACE=octollm-modules-"+module,
 			)
 			out, err := cmd.CombinedOutput()
