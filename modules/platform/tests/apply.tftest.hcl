@@ -73,3 +73,28 @@ run "platform" {
     error_message = "the SOC 2 CC6.1 control was not evaluated in audit mode"
   }
 }
+
+# The same platform updated in place: the tenant's key rotated and the control enforced, which
+# applies restricted Pod Security and default-deny network policies to the namespaces in scope.
+run "rotate_key_and_enforce" {
+  command = apply
+  variables {
+    tenants = {
+      mods-acme = { display_name = "Acme (module test)", tier = "free", billing_email = "billing@acme.example", api_key_version = 2 }
+    }
+    compliance_controls = [{ framework = "soc2", control_id = "CC6.1", enforcement = "enforce" }]
+  }
+
+  assert {
+    condition     = startswith(nonsensitive(output.tenant_api_keys["mods-acme"]), "ollm_")
+    error_message = "the rotated API key is not an ollm_ key"
+  }
+  assert {
+    condition     = startswith(output.tenants["mods-acme"].stripe_subscription_id, "sub_")
+    error_message = "the tenant lost its Stripe subscription"
+  }
+  assert {
+    condition     = output.compliance["soc2/CC6.1"].enforcement == "enforce" && output.compliance["soc2/CC6.1"].status == "compliant"
+    error_message = "SOC 2 CC6.1 is not enforced and compliant on the platform namespace and the tenant"
+  }
+}
