@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs `tofu test` in every module under modules/ that has tests, against a running sandbox,
-# with the provider from a directory through dev_overrides (no registry, no `tofu init`).
-#   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [module...]   (default: all with tests/)
+# Runs `tofu test` in every module under modules/ that has tests, and `tofu validate` and
+# `tofu plan` in every examples/environments/* configuration, against a running sandbox, with
+# the provider from a directory through dev_overrides (no registry, no `tofu init`).
+#   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]
+# A dir is relative to the repository, such as modules/platform or examples/environments/dev;
+# a bare name means modules/<name>. Default: every module with tests/ and every environment.
 # Environment:
 #   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it); required
 #   OCTOLLM_PROVIDER_DIR   holds terraform-provider-octollm; default bin/ (`make build`)
@@ -29,21 +32,29 @@ export TF_CLI_CONFIG_FILE=$work/cli.tfrc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export OCTOLLM_NAMESPACE=${OCTOLLM_MODULES_NAMESPACE:-octollm-modules}
 export TF_VAR_namespace=$OCTOLLM_NAMESPACE
 
-modules=("$@")
-if ((${#modules[@]} == 0)); then
-	for d in "$ROOT"/modules/*/tests; do modules+=("$(basename "$(dirname "$d")")"); done
+dirs=()
+for a in "$@"; do [[ $a == */* ]] && dirs+=("$a") || dirs+=("modules/$a"); done
+if ((${#dirs[@]} == 0)); then
+	for d in "$ROOT"/modules/*/tests; do dirs+=("modules/$(basename "$(dirname "$d")")"); done
+	for d in "$ROOT"/examples/environments/*/; do dirs+=("examples/environments/$(basename "$d")"); done
 fi
 status=0
-for m in "${modules[@]}"; do
-	dir=$ROOT/modules/$m
-	echo "tofu-test: modules/$m"
+for rel in "${dirs[@]}"; do
+	dir=$ROOT/$rel
+	echo "tofu-test: $rel"
 	start=$SECONDS
-	# The module's own copy of its local module calls; removed after, so the tree stays clean.
-	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "$TOFU" test -no-color); then
-		status=1
-		echo "tofu-test: modules/$m FAILED after $((SECONDS - start))s" >&2
+	if [[ -d $dir/tests ]]; then
+		run=("$TOFU" test -no-color)
 	else
-		echo "tofu-test: modules/$m passed in $((SECONDS - start))s"
+		# An environment: it must be valid and plan against the sandbox; nothing is applied.
+		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false' "$TOFU")
+	fi
+	# `tofu get` copies the local module calls into .terraform/, removed after.
+	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "${run[@]}"); then
+		status=1
+		echo "tofu-test: $rel FAILED after $((SECONDS - start))s" >&2
+	else
+		echo "tofu-test: $rel passed in $((SECONDS - start))s"
 	fi
 	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl"
 done

@@ -15,17 +15,30 @@ import (
 func TestMain(m *testing.M) { acctest.Main(m) }
 
 // Every module with a tests/ directory: its plan-time tests (defaults, variable validation) and
-// its apply tests, which create a small platform in the sandbox and destroy it. The provider is
-// built from this checkout and reached through dev_overrides, as a module author would.
+// its apply tests, which create a small platform in the sandbox and destroy it; then every
+// examples/environments/* configuration is validated and planned against the sandbox. The
+// provider is built from this checkout and reached through dev_overrides, as a module author
+// would.
 func TestAccModules(t *testing.T) {
 	acctest.PreCheck(t)
 	root, err := acctest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs, err := filepath.Glob(filepath.Join(root, "modules", "*", "tests"))
-	if err != nil || len(dirs) == 0 {
+	tested, err := filepath.Glob(filepath.Join(root, "modules", "*", "tests"))
+	if err != nil || len(tested) == 0 {
 		t.Fatalf("no modules/*/tests in %s (%v)", root, err)
+	}
+	var dirs []string
+	for _, d := range tested {
+		dirs = append(dirs, filepath.Join("modules", filepath.Base(filepath.Dir(d))))
+	}
+	envs, err := filepath.Glob(filepath.Join(root, "examples", "environments", "*", "main.tf"))
+	if err != nil || len(envs) == 0 {
+		t.Fatalf("no examples/environments/*/main.tf in %s (%v)", root, err)
+	}
+	for _, e := range envs {
+		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(filepath.Dir(e))))
 	}
 	providerDir := t.TempDir()
 	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
@@ -39,21 +52,21 @@ func TestAccModules(t *testing.T) {
 	if !strings.HasPrefix(filepath.Base(cli), "tofu") {
 		cli = filepath.Join(root, "bin", "tofu")
 	}
-	for _, d := range dirs {
-		module := filepath.Base(filepath.Dir(d))
-		t.Run(module, func(t *testing.T) {
-			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), module)
+	for _, dir := range dirs {
+		name := filepath.Base(dir)
+		t.Run(dir, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
 			cmd.Dir = root
 			cmd.Env = append(os.Environ(),
 				"OCTOLLM_SANDBOX_DIR="+acctest.Sandbox().Dir,
 				"OCTOLLM_PROVIDER_DIR="+providerDir,
 				"TF_ACC_TERRAFORM_PATH="+cli,
-				"OCTOLLM_MODULES_NAMESPACE=octollm-modules-"+module,
+				"OCTOLLM_MODULES_NAMESPACE=octollm-modules-"+name,
 			)
 			out, err := cmd.CombinedOutput()
-			t.Logf("tofu test in modules/%s:\n%s", module, out)
+			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
 			if err != nil {
-				t.Fatalf("tofu test in modules/%s failed: %v", module, err)
+				t.Fatalf("scripts/tofu-test.sh %s failed: %v", dir, err)
 			}
 		})
 	}
