@@ -11,6 +11,8 @@
 #   TF_ACC_TERRAFORM_PATH  the CLI; default bin/tofu
 #   OCTOLLM_MODULES_NAMESPACE  the platform namespace the tests use, also the provider's
 #                          namespace (routes and evidence live there); default octollm-modules
+#   OCTOLLM_MODULES_STRIPE_API_KEY  a Stripe test key of the tests' own (the sandbox keeps an
+#                          account per key); default the sandbox env's
 # With dev_overrides, `tofu init` would try to resolve the overridden provider from the
 # registry and fail offline; `tofu test` does not need it: `tofu get` installs the local
 # module calls and the provider comes from the override.
@@ -19,6 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${OCTOLLM_SANDBOX_DIR:?set OCTOLLM_SANDBOX_DIR to the directory of a running sandbox}"
 # shellcheck disable=SC1091
 source "$OCTOLLM_SANDBOX_DIR/env"
+export STRIPE_API_KEY=${OCTOLLM_MODULES_STRIPE_API_KEY:-$STRIPE_API_KEY}
 PROVIDER_DIR=${OCTOLLM_PROVIDER_DIR:-$ROOT/bin}
 TOFU=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
 [[ -x $PROVIDER_DIR/terraform-provider-octollm ]] || { echo "tofu-test: no provider in $PROVIDER_DIR (make build)" >&2; exit 2; }

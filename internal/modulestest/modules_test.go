@@ -62,6 +62,8 @@ func TestAccModules(t *testing.T) {
 				"OCTOLLM_PROVIDER_DIR="+providerDir,
 				"TF_ACC_TERRAFORM_PATH="+cli,
 				"OCTOLLM_MODULES_NAMESPACE=octollm-modules-"+name,
+				// An account of its own: other packages' Stripe checks never see these customers.
+				"OCTOLLM_MODULES_STRIPE_API_KEY="+acctest.StripeKey(t),
 			)
 			out, err := cmd.CombinedOutput()
 			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
