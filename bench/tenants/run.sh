@@ -5,7 +5,7 @@
 # each apply, the SubjectAccessReview isolation matrix must show no violation: every tenant's
 # admins and workload ServiceAccount manage their own namespace and cannot get or list
 # secrets, pods or configmaps in any other tenant's namespace or the platform namespace.
-# Writes bench/tenants/REPORT.md.
+# Writes bench/tenants/REPORT.md, or REPORT-<tenants>.md for another tenant count.
 #   bash bench/tenants/run.sh [runs=5] [tenants=10]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -65,7 +65,9 @@ for i in $(seq 1 "$RUNS"); do
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-cat >bench/tenants/REPORT.md <<REPORT
+REPORT_FILE=bench/tenants/REPORT.md
+((N == 10)) || REPORT_FILE=bench/tenants/REPORT-$N.md
+cat >"$REPORT_FILE" <<REPORT
 # Benchmark: $N tenants, provider against \`kubectl apply --server-side\`
 
 Command: \`bash bench/tenants/run.sh $RUNS $N\` on $(nproc) cores, $(date -u +%Y-%m-%d).
@@ -86,4 +88,4 @@ Median: provider $(median "${provider[@]}") s, kubectl $(median "${baseline[@]}"
 
 Isolation after every provider apply and every kubectl apply: $checks.
 REPORT
-echo "wrote bench/tenants/REPORT.md: median ratio $(median "${ratios[@]}")x"
+echo "wrote $REPORT_FILE: median ratio $(median "${ratios[@]}")x"

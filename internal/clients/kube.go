@@ -105,7 +105,10 @@ func RESTConfigFromGKE(cluster *containerpb.Cluster, tokens oauth2.TokenSource) 
 func NewKube(cfg *rest.Config, source string, timeout time.Duration) (*Kube, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.Timeout = timeout
-	cfg.QPS, cfg.Burst = 50, 100
+	// The apiserver protects itself with API Priority and Fairness (429 with Retry-After,
+	// which client-go and KubeRetry retry with backoff); a client-side limit of 50 requests
+	// per second made the provider 5x slower than kubectl at 200 tenants (bench/tenants).
+	cfg.QPS, cfg.Burst = 400, 800
 	cfg.UserAgent = "terraform-provider-octollm"
 	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
 	cfg.Dial = dialer.DialContext

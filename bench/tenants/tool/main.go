@@ -3,7 +3,8 @@
 //	tool render N PLATFORM   prints the Kubernetes objects of N tenants (bench-00 ...), as the
 //	                         provider builds them, as YAML for `kubectl apply --server-side`
 //	tool hcl N PLATFORM      prints the same tenants as a Terraform configuration
-//	tool check N PLATFORM    runs the SubjectAccessReview isolation matrix (KUBECONFIG)
+//	tool check N PLATFORM    runs the SubjectAccessReview isolation matrix (KUBECONFIG) over
+//	                         the tenants, or over the first 10 of them when N > 20
 package main
 
 import (
@@ -115,11 +116,15 @@ func check(n int, platform string) error {
 	if err != nil {
 		return err
 	}
-	wrong, err := tenant.IsolationMatrix(context.Background(), kube, platform, names(n))
+	checked := names(n)
+	if n > 20 { // the matrix grows as n squared: check a sample of 10 against each other and the platform
+		checked = checked[:10]
+	}
+	wrong, err := tenant.IsolationMatrix(context.Background(), kube, platform, checked)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%d tenants, %d SubjectAccessReviews, %d violations\n", n, tenant.IsolationChecks(n), len(wrong))
+	fmt.Printf("%d of %d tenants checked, %d SubjectAccessReviews, %d violations\n", len(checked), n, tenant.IsolationChecks(len(checked)), len(wrong))
 	for _, w := range wrong {
 		fmt.Println("  " + w)
 	}
