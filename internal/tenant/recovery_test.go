@@ -86,3 +86,39 @@ func partialFailure(t *testing.T, only, want string) {
 		},
 	})
 }
+
+// billing.delete_customer: destroy deletes the Stripe customer too, after canceling the
+// subscription; without it the customer is kept (TestAccTenant_lifecycle).
+func TestAccTenant_destroyDeletesCustomer(t *testing.T) {
+	e := newEnv(t)
+	e.cleanupTenants("gone")
+	api := acctest.Stripe(t, e.key)
+	var customer, subscription string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			cus, err := api.Customers.Get(customer, nil)
+			if err == nil && !cus.Deleted {
+				return fmt.Errorf("customer %s still exists after destroy with delete_customer = true", customer)
+			}
+			sub, err := api.Subscriptions.Get(subscription, nil)
+			if err != nil {
+				return err
+			}
+			if sub.Status != stripe.SubscriptionStatusCanceled {
+				return fmt.Errorf("subscription %s is %s after destroy, want canceled", subscription, sub.Status)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: e.config(tenantConfig{name: "gone", billing: true, deleteCustomer: true}),
+			Check: func(s *terraform.State) error {
+				customer, subscription = attr(s, "octollm_tenant.gone", "stripe_customer_id"), attr(s, "octollm_tenant.gone", "stripe_subscription_id")
+				if customer == "" || subscription == "" {
+					return fmt.Errorf("no customer or subscription in state")
+				}
+				return nil
+			},
+		}},
+	})
+}
