@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -43,9 +44,20 @@ func StripeProvider(key, namespace string) string {
 // test ends or it is called again.
 func StripeFaults(t *testing.T, errorRate float64, only string) {
 	t.Helper()
-	set := func(rate float64, only string) error {
+	StripeFaultSettings(t, map[string]any{"error_rate": errorRate, "only": only})
+}
+
+// StripeFaultSettings changes the Stripe emulator's fault settings (error_rate, latency such as
+// "150ms", only; omitted ones are kept) and resets all of them when the test ends.
+func StripeFaultSettings(t *testing.T, settings map[string]any) {
+	t.Helper()
+	put := func(settings map[string]any) error {
+		body, err := json.Marshal(settings)
+		if err != nil {
+			return err
+		}
 		url := fmt.Sprintf("http://127.0.0.1:%d/faults/stripe", Sandbox().Ports.EmulatorsAdmin)
-		req, err := http.NewRequest(http.MethodPut, url, bytes.NewBufferString(fmt.Sprintf(`{"error_rate": %g, "only": %q}`, rate, only)))
+		req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(body))
 		if err != nil {
 			return err
 		}
@@ -60,8 +72,8 @@ func StripeFaults(t *testing.T, errorRate float64, only string) {
 		}
 		return nil
 	}
-	if err := set(errorRate, only); err != nil {
+	if err := put(settings); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = set(0, "") })
+	t.Cleanup(func() { _ = put(map[string]any{"error_rate": 0, "latency": "0s", "only": ""}) })
 }

@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -458,7 +460,7 @@ func (r *planResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 			meters[p.Recurring.Meter] = true
 		}
 	}
-	for _, id := range sortedKeys(meters) {
+	for _, id := range slices.Sorted(maps.Keys(meters)) {
 		if err := o.releaseMeter(id, product); err != nil {
 			resp.Diagnostics.AddError("Cannot deactivate billing meter "+id, err.Error())
 			return
@@ -471,18 +473,9 @@ func (r *planResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 func sortedPrices(m map[string]*stripe.Price) []*stripe.Price {
 	out := make([]*stripe.Price, 0, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[k])
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -509,7 +502,7 @@ func (r *planResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	m := model{Name: types.StringValue(live.Product.Metadata[PlanMetadata]), Currency: types.StringValue("usd")}
-	for _, key := range sortedKeys(live.Prices) {
+	for _, key := range slices.Sorted(maps.Keys(live.Prices)) {
 		m.Meter = append(m.Meter, meterModel{Key: types.StringValue(key), DisplayName: types.StringValue(live.Prices[key].Nickname),
 			UnitAmountDecimal: types.StringValue(FormatAmount(live.Prices[key].UnitAmountDecimal))})
 	}

@@ -6,7 +6,9 @@ package component
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -174,7 +176,7 @@ func (s Spec) Service() *corev1.Service {
 
 func (s Spec) envVars() []corev1.EnvVar {
 	var env []corev1.EnvVar
-	for _, k := range sortedKeys(s.Env) {
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
 		env = append(env, corev1.EnvVar{Name: k, Value: s.Env[k]})
 	}
 	names := make([]string, 0, len(s.SecretEnv))
@@ -200,15 +202,6 @@ func resourceList(m map[string]string) corev1.ResourceList {
 		out[corev1.ResourceName(k)] = resource.MustParse(v)
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ToApply turns a typed object into the body of a server-side apply: without status and the

@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -372,18 +371,8 @@ func (r *platformResource) Delete(ctx context.Context, req resource.DeleteReques
 	if k == nil {
 		return
 	}
-	// DeleteNamespace returns only once the namespace controller has emptied and removed it.
-	err := k.DeleteNamespace(ctx, name)
-	var stuck *clients.NamespaceStuckError
-	switch {
-	case errors.As(err, &stuck):
-		resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("delete"), "Namespace "+name+" still exists",
-			fmt.Sprintf("namespace %s was still Terminating when the delete timeout (%s) ended. What blocks it: %s. "+
-				"Remove the finalizers or resources named there (or fix the API service or webhook the conditions name), or raise timeouts.delete, then run destroy again.",
-				name, timeout, stuck.Blockers))
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot delete Namespace "+name, err.Error())
-	}
+	// It returns only once the namespace controller has emptied and removed the namespace.
+	k.DeleteNamespaceOrDiag(ctx, name, timeout, &resp.Diagnostics)
 }
 
 func (r *platformResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

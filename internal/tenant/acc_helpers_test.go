@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -239,27 +238,3 @@ func eventually(check func() error) error {
 type stripeAPI = *stripeclient.API
 
 var metav1GetOptions = metav1.GetOptions{}
-
-// setLatency sets the Stripe emulator's added latency, leaving its error rate alone.
-func setLatency(t *testing.T, latency string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPut, fmt.Sprintf("http://127.0.0.1:%d/faults/stripe", acctest.Sandbox().Ports.EmulatorsAdmin),
-		strings.NewReader(fmt.Sprintf(`{"latency": %q}`, latency)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("setting Stripe latency: %s", resp.Status)
-	}
-	t.Cleanup(func() {
-		req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("http://127.0.0.1:%d/faults/stripe", acctest.Sandbox().Ports.EmulatorsAdmin), strings.NewReader(`{"latency": "0s"}`))
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			_ = resp.Body.Close()
-		}
-	})
-}

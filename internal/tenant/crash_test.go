@@ -96,8 +96,7 @@ func TestAccTenant_crashMidApply(t *testing.T) {
 	})
 
 	// Slow Stripe down so the kill lands while tenants are half made.
-	acctest.StripeFaults(t, 0, "")
-	setLatency(t, "150ms")
+	acctest.StripeFaultSettings(t, map[string]any{"error_rate": 0, "only": "", "latency": "150ms"})
 	cmd, out := c.command("apply", "-auto-approve", "-input=false", "-parallelism=10")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -127,7 +126,7 @@ func TestAccTenant_crashMidApply(t *testing.T) {
 		t.Logf("warning: the apply had finished its Stripe writes before the kill; the re-apply still checks adoption")
 	}
 
-	setLatency(t, "0s")
+	acctest.StripeFaultSettings(t, map[string]any{"latency": "0s"})
 	if err := c.run("apply", "-auto-approve", "-input=false", "-lock=false"); err != nil {
 		t.Fatal(err)
 	}

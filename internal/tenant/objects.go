@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
 	"slices"
@@ -399,26 +400,17 @@ func Drift(want, live *unstructured.Unstructured) []string {
 		}
 	}
 	wl, ll := want.GetLabels(), live.GetLabels()
-	for _, k := range sortedKeys(wl) {
+	for _, k := range slices.Sorted(maps.Keys(wl)) {
 		if ll[k] != wl[k] {
 			out = append(out, fmt.Sprintf("%s: label %s is %q, want %q", what, k, ll[k], wl[k]))
 		}
 	}
 	wa, la := want.GetAnnotations(), live.GetAnnotations()
-	for _, k := range sortedKeys(wa) {
+	for _, k := range slices.Sorted(maps.Keys(wa)) {
 		if la[k] != wa[k] {
 			out = append(out, fmt.Sprintf("%s: annotation %s is %q, want %q", what, k, la[k], wa[k]))
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

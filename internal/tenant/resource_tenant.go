@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -675,16 +674,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.AddError("Cannot delete the key Secret "+SecretName(name), err.Error())
 		return
 	}
-	err := k.DeleteNamespace(ctx, Namespace(name))
-	var stuck *clients.NamespaceStuckError
-	switch {
-	case errors.As(err, &stuck):
-		resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName("delete"), "Namespace "+Namespace(name)+" still exists",
-			fmt.Sprintf("namespace %s was still Terminating when the delete timeout (%s) ended. What blocks it: %s. "+
-				"Remove the finalizers or resources named there, or raise timeouts.delete, then run destroy again.", Namespace(name), timeout, stuck.Blockers))
-		return
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot delete Namespace "+Namespace(name), err.Error())
+	if !k.DeleteNamespaceOrDiag(ctx, Namespace(name), timeout, &resp.Diagnostics) {
 		return
 	}
 	b := state.billing()
