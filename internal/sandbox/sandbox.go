@@ -44,6 +44,9 @@ type Ports struct {
 	StripeMock     int `json:"stripe_mock"`
 	StripeMockTLS  int `json:"stripe_mock_tls"`
 	EmulatorsAdmin int `json:"emulators_admin"`
+	LLM            int `json:"llm"`
+	Redis          int `json:"redis"`
+	Gateway        int `json:"gateway"`
 }
 
 // PortsFrom lays the ports out from base (default 16400, OCTOLLM_SANDBOX_PORT_BASE).
@@ -52,7 +55,7 @@ func PortsFrom(base int) Ports {
 		EtcdClient: base + 1, EtcdPeer: base + 2, APIServer: base + 43,
 		ControllerMgr: base + 57, Scheduler: base + 59, Kwok: base + 10,
 		GKE: base + 20, Stripe: base + 21, StripeMock: base + 22, StripeMockTLS: base + 23,
-		EmulatorsAdmin: base + 24,
+		EmulatorsAdmin: base + 24, LLM: base + 25, Redis: base + 26, Gateway: base + 30,
 	}
 }
 
@@ -68,7 +71,8 @@ func (p Ports) named() []struct {
 		{"kube-controller-manager", p.ControllerMgr}, {"kube-scheduler", p.Scheduler},
 		{"kwok", p.Kwok}, {"GKE emulator", p.GKE}, {"Stripe emulator", p.Stripe},
 		{"stripe-mock", p.StripeMock}, {"stripe-mock TLS", p.StripeMockTLS},
-		{"emulators admin", p.EmulatorsAdmin},
+		{"emulators admin", p.EmulatorsAdmin}, {"LLM emulator", p.LLM}, {"redis-server", p.Redis},
+		{"gateway", p.Gateway},
 	}
 }
 
@@ -94,10 +98,23 @@ func (s *State) GKEEndpoint() string { return fmt.Sprintf("127.0.0.1:%d", s.Port
 // StripeURL is the base URL of the Stripe emulator.
 func (s *State) StripeURL() string { return fmt.Sprintf("http://127.0.0.1:%d", s.Ports.Stripe) }
 
+// LLMURL is the base URL of the LLM emulator; its OpenAI-compatible API is under /v1 and its
+// Anthropic Messages API under /anthropic/v1.
+func (s *State) LLMURL() string { return fmt.Sprintf("http://127.0.0.1:%d", s.Ports.LLM) }
+
+// RedisURL is the URL of the sandbox's redis-server, which gateways share limits and cache through.
+func (s *State) RedisURL() string { return fmt.Sprintf("redis://127.0.0.1:%d/0", s.Ports.Redis) }
+
+// GatewayListen is where `make demo` runs the gateway.
+func (s *State) GatewayListen() string { return fmt.Sprintf("127.0.0.1:%d", s.Ports.Gateway) }
+
+// UpstreamProviders are the LLM providers the gateway knows, as named in route.json price sheets.
+var UpstreamProviders = []string{"openai", "anthropic", "google", "mistral", "deepseek", "groq", "self-hosted"}
+
 // Env returns the provider's environment for this sandbox, as name/value pairs. Kubernetes
 // access is left to be derived from the GKE cluster, as on a real project.
 func (s *State) Env() [][2]string {
-	return [][2]string{
+	env := [][2]string{
 		{"OCTOLLM_NAMESPACE", "octollm"},
 		{"GOOGLE_PROJECT", Project},
 		{"OCTOLLM_GKE_LOCATION", Location},
@@ -108,7 +125,18 @@ func (s *State) Env() [][2]string {
 		{"STRIPE_API_KEY", StripeKey},
 		{"OCTOLLM_STRIPE_API_BASE", s.StripeURL()},
 		{"OCTOLLM_SANDBOX_KUBECONFIG", s.Kubeconfig},
+		{"OCTOLLM_REDIS_URL", s.RedisURL()},
 	}
+	// The gateway's upstreams all point at the LLM emulator, which accepts any key.
+	for _, p := range UpstreamProviders {
+		envName := strings.ToUpper(strings.ReplaceAll(p, "-", "_"))
+		base := s.LLMURL() + "/v1"
+		if p == "anthropic" {
+			base = s.LLMURL() + "/anthropic/v1"
+		}
+		env = append(env, [2]string{"OCTOLLM_UPSTREAM_" + envName + "_URL", base}, [2]string{envName + "_API_KEY", "sk-sandbox-" + p})
+	}
+	return env
 }
 
 func (s *State) pidsAlive() []*process {
