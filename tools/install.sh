@@ -25,7 +25,7 @@ source "$TOOLS_DIR/versions.env"
 
 # Every tool, in build order (system packages and the CRD first: they are quick).
 ALL_TOOLS=(
-	etcd system-kubectl vpa-crd
+	etcd redis-server system-kubectl vpa-crd
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
 	tofu terraform kwok stripe-mock tfplugindocs golangci-lint
 )
@@ -211,9 +211,10 @@ apt_install() {
 		die "apt-get install $* failed"
 }
 
-# While installing etcd-server, deny service starts (policy-rc.d exit 101 is
-# honoured by invoke-rc.d and deb-systemd-invoke), so neither sysvinit nor
-# systemd starts an etcd daemon on 2379/2380. The previous policy is restored.
+# While installing etcd-server or redis-server, deny service starts
+# (policy-rc.d exit 101 is honoured by invoke-rc.d and deb-systemd-invoke), so
+# neither sysvinit nor systemd starts a daemon on 2379/2380 or 6379. The
+# previous policy is restored.
 block_service_starts() {
 	local p=/usr/sbin/policy-rc.d
 	if [[ -e $p ]]; then
@@ -398,6 +399,26 @@ install_vpa_crd() {
 	log "ok $tool $VPA_VERSION (fetched in $(elapsed $((SECONDS - start)))): ${out#"$ROOT"/}"
 }
 
+# disable_system_service NAME: stop the system service NAME a package install
+# enabled (and may have started) and keep a reboot from starting it.
+disable_system_service() {
+	local name=$1
+	if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+		"${SUDO[@]}" systemctl disable --now "$name.service" >/dev/null 2>&1 ||
+			warn "could not disable $name.service; stop it with: systemctl disable --now $name"
+	elif [[ -x /etc/init.d/$name ]]; then
+		# No systemd running: drop the boot-time links (sysvinit and the
+		# unit's wants link) and stop the init script's daemon if it runs.
+		"${SUDO[@]}" update-rc.d "$name" disable >/dev/null 2>&1 || true
+		if command -v deb-systemd-helper >/dev/null 2>&1; then
+			"${SUDO[@]}" deb-systemd-helper disable "$name.service" >/dev/null 2>&1 || true
+		fi
+		if "${SUDO[@]}" "/etc/init.d/$name" status >/dev/null 2>&1; then
+			"${SUDO[@]}" "/etc/init.d/$name" stop >/dev/null || warn "could not stop the $name init service"
+		fi
+	fi
+}
+
 # etcd comes from Debian's etcd-server (3.4.x); bin/etcd links to it.
 install_etcd() {
 	local etcd start=$SECONDS installed=0 v
@@ -412,20 +433,7 @@ install_etcd() {
 	if ((installed)); then
 		# Don't leave (or let a reboot start) a system etcd on 2379/2380: the
 		# sandbox runs its own.
-		if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
-			"${SUDO[@]}" systemctl disable --now etcd.service >/dev/null 2>&1 ||
-				warn "could not disable etcd.service; stop it with: systemctl disable --now etcd"
-		elif [[ -x /etc/init.d/etcd ]]; then
-			# No systemd running: drop the boot-time links (sysvinit and the
-			# unit's wants link) and stop the init script's daemon if it runs.
-			"${SUDO[@]}" update-rc.d etcd disable >/dev/null 2>&1 || true
-			if command -v deb-systemd-helper >/dev/null 2>&1; then
-				"${SUDO[@]}" deb-systemd-helper disable etcd.service >/dev/null 2>&1 || true
-			fi
-			if "${SUDO[@]}" /etc/init.d/etcd status >/dev/null 2>&1; then
-				"${SUDO[@]}" /etc/init.d/etcd stop >/dev/null || warn "could not stop the etcd init service"
-			fi
-		fi
+		disable_system_service etcd
 		log "etcd-server installed; its system service is disabled and not running"
 	fi
 	ln -sfn "$etcd" "$BIN/etcd"
@@ -435,6 +443,42 @@ install_etcd() {
 		log "ok etcd $v (installed in $(elapsed $((SECONDS - start)))): bin/etcd -> $etcd"
 	else
 		log "ok etcd $v (system): bin/etcd -> $etcd"
+	fi
+}
+
+# redis-server comes from Debian's redis-server (7.0.x): the sandbox's stand-in
+# for Memorystore, which gateway replicas share rate limits and their response
+# cache through. bin/redis-server links to it. The link keeps its name: Debian's
+# /usr/bin/redis-server is itself a link to redis-check-rdb, and the binary picks
+# its mode from argv[0].
+install_redis() {
+	local redis start=$SECONDS installed=0 v
+	if ! redis=$(find_system redis-server); then
+		block_service_starts
+		if [[ "$(dpkg-query -W -f='${Status}' redis-server 2>/dev/null)" == "install ok installed" ]]; then
+			# Installed, but its binary was removed: apt-get install alone would
+			# say "already the newest version" and put nothing back.
+			apt_install --reinstall redis-server
+		else
+			apt_install redis-server
+		fi
+		restore_policy_rc
+		installed=1
+		redis=$(find_system redis-server) || redis=/usr/bin/redis-server
+		[[ -x $redis ]] || die "redis-server: redis-server installed but no redis-server binary found"
+	fi
+	if ((installed)); then
+		# No system redis on 6379: the sandbox runs its own, on its own port.
+		disable_system_service redis-server
+		log "redis-server installed; its system service is disabled and not running"
+	fi
+	ln -sfn "$redis" "$BIN/redis-server"
+	v=$("$BIN/redis-server" --version 2>/dev/null | sed -n 's/^Redis server v=\([^ ]*\).*/\1/p') || true
+	[[ -n $v ]] || die "redis-server: '$BIN/redis-server --version' failed"
+	if ((installed)); then
+		log "ok redis-server $v (installed in $(elapsed $((SECONDS - start)))): bin/redis-server -> $redis"
+	else
+		log "ok redis-server $v (system): bin/redis-server -> $redis"
 	fi
 }
 
@@ -456,6 +500,7 @@ install_system_kubectl() {
 run_tool() {
 	case $1 in
 	etcd) install_etcd ;;
+	redis-server) install_redis ;;
 	system-kubectl) install_system_kubectl ;;
 	vpa-crd) install_vpa_crd ;;
 	*) build_go_tool "$1" ;;
