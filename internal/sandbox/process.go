@@ -43,6 +43,9 @@ func startProcess(dir, name, binary string, args []string, env []string) (*proce
 	}
 	defer func() { _ = logFile.Close() }()
 	cmd := exec.Command(resolved, args...)
+	// argv[0] keeps the name it was started by: Debian's redis-server is a link to
+	// redis-check-rdb, which picks its mode from argv[0]. /proc/<pid>/exe is still resolved.
+	cmd.Args[0] = binary
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.Stdin = nil

@@ -94,3 +94,47 @@ func TestPortBaseFromEnvironmentIsValidated(t *testing.T) {
 		t.Fatalf("defaults() = %v, want an error naming OCTOLLM_SANDBOX_PORT_BASE", err)
 	}
 }
+
+// TestRedisServer starts the sandbox's redis-server (bin/ first, then PATH), waits for its
+// PONG and checks that Down stops it: Debian's redis-server is a link to redis-check-rdb,
+// which must still run as the server and be recognised as the recorded binary.
+func TestRedisServer(t *testing.T) {
+	binDir, _ := filepath.Abs(filepath.Join("..", "..", "bin"))
+	if _, err := os.Stat(filepath.Join(binDir, "redis-server")); err != nil {
+		if _, err := exec.LookPath("redis-server"); err != nil {
+			t.Skip("no redis-server in bin/ or on PATH: run `make tools`")
+		}
+	}
+	dir := t.TempDir()
+	st := &starter{o: Options{BinDir: binDir, Log: os.Stderr}, s: &State{Dir: dir, Ports: PortsFrom(31200)}}
+	p, err := st.startRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.stop(5 * time.Second) })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := st.waitFor(ctx, p, "redis-server", redisPing(st.s.Ports.Redis)); err != nil {
+		t.Fatal(err)
+	}
+	if log, _ := os.ReadFile(p.Log); !strings.Contains(string(log), "Ready to accept connections") {
+		t.Errorf("redis-server log:\n%s", log)
+	}
+	if n, err := Down(dir); err != nil || n != 1 {
+		t.Fatalf("Down = %d, %v; want 1 process stopped", n, err)
+	}
+	if p.alive() {
+		t.Error("redis-server still runs after Down")
+	}
+	if err := redisPing(st.s.Ports.Redis)(context.Background()); err == nil {
+		t.Error("redis-server still answers after Down")
+	}
+}
+
+func TestRedisServer_missingBinarySaysMakeTools(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	st := &starter{o: Options{BinDir: t.TempDir()}, s: &State{Dir: t.TempDir(), Ports: PortsFrom(31200)}}
+	if _, err := st.startRedis(); err == nil || !strings.Contains(err.Error(), "make tools") {
+		t.Fatalf("startRedis without a binary = %v, want an error saying to run make tools", err)
+	}
+}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -94,6 +96,10 @@ func (st *starter) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	redis, err := st.startRedis()
+	if err != nil {
+		return err
+	}
 	if err := st.waitFor(ctx, etcd, "etcd", httpOK(fmt.Sprintf("http://127.0.0.1:%d/health", st.s.Ports.EtcdClient), nil, "")); err != nil {
 		return err
 	}
@@ -162,6 +168,7 @@ func (st *starter) run(ctx context.Context) error {
 		{kcm, "kube-controller-manager", httpOK(fmt.Sprintf("https://127.0.0.1:%d/healthz", st.s.Ports.ControllerMgr), nil, "")},
 		{sched, "kube-scheduler", httpOK(fmt.Sprintf("https://127.0.0.1:%d/healthz", st.s.Ports.Scheduler), nil, "")},
 		{kwok, "kwok", httpOK(fmt.Sprintf("http://127.0.0.1:%d/healthz", st.s.Ports.Kwok), nil, "")},
+		{redis, "redis-server", redisPing(st.s.Ports.Redis)},
 		{emu, "GKE emulator", tcpOpen(st.s.Ports.GKE)},
 		{emu, "Stripe emulator", tcpOpen(st.s.Ports.Stripe)},
 	} {
@@ -236,6 +243,29 @@ func (st *starter) startEtcd() (*process, error) {
 		"--initial-cluster", "sandbox="+peer,
 		"--quota-backend-bytes", strconv.Itoa(2<<30),
 		"--log-level", "warn")
+}
+
+// startRedis starts the redis-server gateways share rate limits and their response cache
+// through (Memorystore on GKE): loopback only, nothing persisted, its working dir in the sandbox.
+func (st *starter) startRedis() (*process, error) {
+	binary := st.bin("redis-server")
+	if _, err := os.Stat(binary); err != nil {
+		if binary, err = exec.LookPath("redis-server"); err != nil {
+			return nil, fmt.Errorf("redis-server not found in %s or on PATH: run `make tools` (it installs Debian's redis-server)", st.o.BinDir)
+		}
+	}
+	dir := filepath.Join(st.s.Dir, "redis")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return st.start("redis-server", binary,
+		"--port", strconv.Itoa(st.s.Ports.Redis),
+		"--bind", "127.0.0.1",
+		"--protected-mode", "yes",
+		"--save", "",
+		"--appendonly", "no",
+		"--dir", dir,
+		"--daemonize", "no")
 }
 
 func (st *starter) startAPIServer() (*process, error) {
@@ -373,6 +403,30 @@ func tcpOpen(port int) func(context.Context) error {
 			return err
 		}
 		return c.Close()
+	}
+}
+
+// redisPing succeeds once redis-server answers PING with +PONG on 127.0.0.1:port.
+func redisPing(port int) func(context.Context) error {
+	return func(ctx context.Context) error {
+		d := net.Dialer{Timeout: time.Second}
+		c, err := d.DialContext(ctx, "tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = c.Close() }()
+		_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write([]byte("PING\r\n")); err != nil {
+			return err
+		}
+		line, err := bufio.NewReader(c).ReadString('\n')
+		if err != nil {
+			return fmt.Errorf("redis PING: %w", err)
+		}
+		if line = strings.TrimRight(line, "\r\n"); line != "+PONG" {
+			return fmt.Errorf("redis PING: got %q", line)
+		}
+		return nil
 	}
 }
 
