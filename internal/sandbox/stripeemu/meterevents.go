@@ -9,8 +9,9 @@ import (
 
 // meterEvent is Stripe's billing meter event (object "billing.meter_event").
 // Events are kept in the account's meterEvents table, keyed by identifier,
-// with the meter and customer they were resolved to, so that usage can be
-// summed per customer and meter (see [Server.MeterUsage]).
+// with the meter and customer they were resolved to, and indexed by meter and
+// customer (account.usage), so that usage can be summed per customer and
+// meter (see [Server.MeterUsage] and GET /v1/billing/meters/{id}/event_summaries).
 type meterEvent struct {
 	Object     string            `json:"object"`
 	Created    int64             `json:"created"`
@@ -110,6 +111,7 @@ func (s *Server) createMeterEvent(c *call) (any, *apiError) {
 		return nil, stateError("identifier", "", "A meter event with identifier `%s` already exists.", ev.Identifier)
 	}
 	c.acct.meterEvents.insert(ev.Identifier, ev)
+	c.acct.indexMeterEvent(ev)
 	return ev, nil
 }
 
@@ -125,11 +127,9 @@ func (s *Server) MeterUsage(apiKey, meterID, customerID string) (total float64, 
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.meterEvents.each(func(ev *meterEvent) {
-		if ev.meterID == meterID && ev.customerID == customerID {
-			total += ev.value
-			events++
-		}
-	})
+	for _, ev := range a.usage[usageKey{meterID, customerID}] {
+		total += ev.value
+		events++
+	}
 	return total, events
 }

@@ -159,6 +159,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/billing/meters/{id}", s.updateMeter)
 	s.handle("POST /v1/billing/meters/{id}/deactivate", s.deactivateMeter)
 	s.handle("POST /v1/billing/meters/{id}/reactivate", s.reactivateMeter)
+	s.handle("GET /v1/billing/meters/{id}/event_summaries", s.listMeterEventSummaries)
 	s.handle("POST /v1/billing/meter_events", s.createMeterEvent)
 
 	s.handle("POST /v1/subscriptions", s.createSubscription)

@@ -17,7 +17,8 @@ type account struct {
 	products          *table[*product]
 	prices            *table[*price]
 	meters            *table[*meter]
-	meterEvents       *table[*meterEvent] // keyed by identifier
+	meterEvents       *table[*meterEvent]        // keyed by identifier
+	usage             map[usageKey][]*meterEvent // meterEvents by meter and customer, by timestamp
 	subscriptions     *table[*subscription]
 	subscriptionItems *table[*subscriptionItem]
 
@@ -31,6 +32,7 @@ func newAccount() *account {
 		prices:            newTable[*price]("price"),
 		meters:            newTable[*meter]("billing.meter"),
 		meterEvents:       newTable[*meterEvent]("billing.meter_event"),
+		usage:             map[usageKey][]*meterEvent{},
 		subscriptions:     newTable[*subscription]("subscription"),
 		subscriptionItems: newTable[*subscriptionItem]("subscription_item"),
 	}
