@@ -91,8 +91,8 @@ data: [DONE]`
 func TestOpenAIStream(t *testing.T) {
 	for _, tc := range []struct {
 		name, transcript, text string
-		chunks              int
-		usage               Usage
+		chunks                 int
+		usage                  Usage
 	}{
 		{"openai with usage chunk", openAITranscript, `Hello! How can I "help"?`, 4, Usage{9, 9}},
 		{"mistral usage on finish chunk", mistralTranscript, "Bonjour.", 3, Usage{7, 3}},
