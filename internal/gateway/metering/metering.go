@@ -172,18 +172,18 @@ type Config struct {
 // Stats are the meter's counters, for the gateway's Prometheus metrics. Counters count since
 // Open; Pending is a gauge.
 type Stats struct {
-	Spooled       uint64 // records Report made durable
-	Recovered     uint64 // unacknowledged records found in the spool at Open
-	Delivered     uint64 // records all of whose events Stripe accepted (duplicates included)
-	DeadLettered  uint64 // records with at least one event Stripe refused for good
-	Pending       int64  // records in the spool not yet acknowledged
-	Events        uint64 // meter events accepted by Stripe, duplicates included
-	Duplicates    uint64 // of which "identifier already exists"
-	Retries       uint64 // retried meter event requests
-	Commits       uint64 // spool fsyncs (Spooled/Commits is the group commit's batch size)
-	Segments      int64  // spool segment files on disk
-	CorruptLines  uint64 // spool lines ignored at recovery (torn or failing their CRC)
-	DeadLetterErr uint64 // failures writing the dead-letter or ack files (retried)
+	Spooled      uint64 // records Report made durable
+	Recovered    uint64 // unacknowledged records found in the spool at Open
+	Delivered    uint64 // records all of whose events Stripe accepted (duplicates included)
+	DeadLettered uint64 // records with at least one event Stripe refused for good
+	Pending      int64  // records in the spool not yet acknowledged
+	Events       uint64 // meter events accepted by Stripe, duplicates included
+	Duplicates   uint64 // of which "identifier already exists"
+	Retries      uint64 // retried meter event requests
+	Commits      uint64 // spool fsyncs (Spooled/Commits is the group commit's batch size)
+	Segments     int64  // spool segment files on disk
+	CorruptLines uint64 // spool lines ignored at recovery (torn or failing their CRC)
+	IOErrors     uint64 // failures writing the dead-letter or ack files (those records are resent at the next start)
 }
 
 // Meter spools records and delivers them to Stripe. Its methods are safe for concurrent use.
@@ -341,17 +341,17 @@ func (m *Meter) Report(rec Record) error {
 // Stats returns the current counters.
 func (m *Meter) Stats() Stats {
 	s := Stats{
-		Spooled:       m.st.spooled.Load(),
-		Recovered:     m.st.recovered.Load(),
-		Delivered:     m.st.delivered.Load(),
-		DeadLettered:  m.st.dead.Load(),
-		Events:        m.st.events.Load(),
-		Duplicates:    m.st.dups.Load(),
-		Retries:       m.st.retries.Load(),
-		Commits:       m.st.commits.Load(),
-		Segments:      m.st.segments.Load(),
-		CorruptLines:  m.st.corrupt.Load(),
-		DeadLetterErr: m.st.ioErr.Load(),
+		Spooled:      m.st.spooled.Load(),
+		Recovered:    m.st.recovered.Load(),
+		Delivered:    m.st.delivered.Load(),
+		DeadLettered: m.st.dead.Load(),
+		Events:       m.st.events.Load(),
+		Duplicates:   m.st.dups.Load(),
+		Retries:      m.st.retries.Load(),
+		Commits:      m.st.commits.Load(),
+		Segments:     m.st.segments.Load(),
+		CorruptLines: m.st.corrupt.Load(),
+		IOErrors:     m.st.ioErr.Load(),
 	}
 	s.Pending = int64(s.Recovered+s.Spooled) - int64(s.Delivered+s.DeadLettered)
 	return s
