@@ -55,6 +55,16 @@
 // rolling 24 hours: a spool left unsent for longer than that could double-report the events
 // that were in flight at the crash (at most Concurrency of them).
 //
+// # Throughput
+//
+// One request carries one event, so the sender's rate is about Concurrency / Stripe's latency:
+// 8 in flight at ~100 ms is ~80 events/s, ~27 requests/s. Raise Concurrency to follow a busier
+// gateway, within Stripe's rate limit for v1 meter events (429s are retried with backoff, and
+// the spool absorbs bursts and outages: ~250 bytes per record on disk). Sustained 1,000
+// requests/s (3,000 events/s) is beyond what v1 meter events are meant for; that rate needs
+// Stripe's v2 meter event stream or pre-aggregation per customer and minute, both of which fit
+// behind the same spool and ack log.
+//
 // # Files in the spool directory
 //
 //   - LOCK: flock(2)ed by the open Meter, so that two processes never share a spool.
