@@ -214,7 +214,7 @@ func (s *openAIStream) Event(event string, data []byte) ([][]byte, bool, error) 
 			return nil, false, err
 		}
 		s.usage = u
-		if f.choices.found() && string(data[f.choices.start:f.choices.end]) == "[]" || !f.choices.found() {
+		if !f.choices.found() || string(data[f.choices.start:f.choices.end]) == "[]" {
 			// The usage-only chunk: held back for UsageChunk.
 			return nil, false, nil
 		}
@@ -247,9 +247,7 @@ func rewriteModel(body []byte, at span, model string) []byte {
 // rewriteModelQuoted replaces the model value at (or inserts one when absent) with quoted.
 func rewriteModelQuoted(body []byte, at span, quoted []byte) []byte {
 	if at.found() {
-		if bytes.Equal(body[at.start:at.end], quoted) {
-			return body
-		}
+		// Always a copy: stream callers reuse the buffer data came in.
 		out := make([]byte, 0, len(body)-(at.end-at.start)+len(quoted))
 		out = append(out, body[:at.start]...)
 		out = append(out, quoted...)

@@ -56,7 +56,8 @@ type Translator interface {
 type StreamTranslator interface {
 	// Event takes one upstream SSE event (event name, may be "", and data) and returns the
 	// OpenAI chunk JSON payloads to send (without "data: " framing); done reports the
-	// upstream's end. An error event from the upstream is returned as an *ErrorInfo.
+	// upstream's end. An error event from the upstream is returned as an *ErrorInfo. The
+	// chunks never alias data, which the caller may reuse.
 	Event(event string, data []byte) (chunks [][]byte, done bool, err error)
 	// Usage is the usage seen so far (complete once done).
 	Usage() Usage
