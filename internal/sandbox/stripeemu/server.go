@@ -19,15 +19,17 @@
 // Implemented resources: customers; products; prices (amounts, currency,
 // product and recurring immutable, no deletion); billing meters with
 // deactivation and reactivation; billing meter events, summed per customer
-// and meter by [Server.MeterUsage]; subscriptions (created active, one
-// price interval per period, no invoicing or payment) and subscription
-// items. Each kind is a table in account and a file of endpoints.
+// and meter by [Server.MeterUsage] and listed as billing meter event
+// summaries (GET /v1/billing/meters/{id}/event_summaries, over the range or
+// per hour or day); subscriptions (created active, one price interval per
+// period, no invoicing or payment) and subscription items. Each kind is a
+// table in account and a file of endpoints.
 //
 // What stripe-mock v0.203.0 checks, and what only the emulator does: its
 // specification knows every endpoint and top-level parameter used here,
 // including /v1/billing/meters (create, retrieve, update, list,
-// deactivate, reactivate), /v1/billing/meter_events, recurring[meter] on
-// prices and metered prices on subscriptions. It checks top-level unknown
+// deactivate, reactivate, event_summaries), /v1/billing/meter_events,
+// recurring[meter] on prices and metered prices on subscriptions. It checks top-level unknown
 // parameters, required parameters, enums and numeric formats, but
 //   - not unknown keys nested in a hash or in an array of hashes
 //     (recurring[bogus], items[0][bogus] pass): checkKnown on each nested
@@ -38,7 +40,8 @@
 //     unit_amount_decimal=abc, 13 decimal places), both unit_amount and
 //     unit_amount_decimal, recurring[meter] without usage_type=metered, a
 //     quantity on a metered item, duplicate meter event names or event
-//     identifiers;
+//     identifiers, event summary times off the minute (or off the hour or
+//     UTC day with value_grouping_window) or start_time not before end_time;
 //   - nor what its newer specification dropped or loosened against the
 //     2023-10-16 API of stripe-go v76: it does not require customer on
 //     POST /v1/subscriptions and accepts default_aggregation[formula]=last.
