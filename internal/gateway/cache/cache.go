@@ -167,7 +167,8 @@ func checkSet(key string, value []byte, ttl time.Duration) error {
 // RedisPrefix prefixes the cache's keys in Redis.
 const RedisPrefix = "octollm:cache:"
 
-// NewRedis returns a Cache in Redis through client (limits.OpenRedis shares one with the limits).
+// NewRedis returns a Cache in Redis through client; the gateway shares the limits' client
+// (limits.RedisStore.Client).
 func NewRedis(client redis.UniversalClient) Cache { return &redisCache{c: client} }
 
 type redisCache struct{ c redis.UniversalClient }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/cache"
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/limits"
 )
 
 var ctx = context.Background()
@@ -170,10 +172,13 @@ func TestRedis(t *testing.T) {
 	c := cache.NewRedis(rc)
 	contract(t, c)
 
-	// Replicas share entries.
-	rc2 := redis.NewClient(opts)
-	defer rc2.Close()
-	if v, ok := get(t, cache.NewRedis(rc2), key(1)); !ok || string(v) != "two" {
+	// Replicas share entries; the cache shares the limits' client.
+	rs, err := limits.NewRedis(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	if v, ok := get(t, cache.NewRedis(rs.Client()), key(1)); !ok || string(v) != "two" {
 		t.Fatalf("second client: %q, %v", v, ok)
 	}
 
@@ -205,7 +210,21 @@ func TestRedis(t *testing.T) {
 	}
 
 	// A store error is returned (the caller treats it as a miss).
-	rc3 := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialerRetries: 1, MaxRetries: -1})
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // closes every connection at once
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	rc3 := redis.NewClient(&redis.Options{Addr: ln.Addr().String(), DialerRetries: 1, MaxRetries: -1})
 	defer rc3.Close()
 	down := cache.NewRedis(rc3)
 	if _, ok, err := down.Get(ctx, k); err == nil || ok {

@@ -316,13 +316,7 @@ func TestConcurrentAdmission(t *testing.T) {
 
 // A store error comes back with an allowing decision: the caller fails open (or closed).
 func TestRedisDown(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	s, err := limits.NewRedis("redis://" + addr + "/0")
+	s, err := limits.NewRedis("redis://" + brokenRedis(t) + "/0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,6 +339,26 @@ func TestRedisDown(t *testing.T) {
 	if _, err := limits.NewRedis("http://example.com"); err == nil {
 		t.Fatal("NewRedis accepted an http URL")
 	}
+}
+
+// brokenRedis returns the address of a server that closes every connection at once (a closed
+// port could be taken by a redis-server of a test running in parallel).
+func brokenRedis(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 func TestInvalidInput(t *testing.T) {
@@ -422,3 +436,5 @@ func TestRedisKeys(t *testing.T) {
 		t.Fatalf("usage after SCRIPT FLUSH = %d, %v", u, err)
 	}
 }
+
+var _ limits.Store = (*limits.RedisStore)(nil)

@@ -42,16 +42,16 @@ type Add struct {
 // NewRedis returns a Store on the Redis server at url ("redis://host:port/db", "rediss://..." for
 // TLS, as OCTOLLM_REDIS_URL). It does not connect yet: a Redis that is down at start makes
 // the first checks fail (and the gateway fail open) instead of the gateway not starting.
-func NewRedis(url string) (Store, error) {
+func NewRedis(url string) (*RedisStore, error) {
 	client, err := OpenRedis(url)
 	if err != nil {
 		return nil, err
 	}
-	return &redisStore{c: client, owned: true}, nil
+	return &RedisStore{c: client, owned: true}, nil
 }
 
-// OpenRedis parses url and returns a go-redis client for it, to share between the limits Store
-// (NewRedisClient) and the response cache (cache.NewRedis). Unless the URL sets them, timeouts
+// OpenRedis parses url and returns a go-redis client for it (NewRedis uses it; share one client
+// with the response cache through RedisStore.Client or NewRedisClient). Unless the URL sets them, timeouts
 // are short (dial 1s, read and write 500ms, one retry, one dial attempt).
 func OpenRedis(url string) (*redis.Client, error) {
 	if url == "" {
@@ -74,7 +74,7 @@ func OpenRedis(url string) (*redis.Client, error) {
 		opts.WriteTimeout = 500 * time.Millisecond
 	}
 	if opts.MaxRetries == 0 {
-		opts.MaxRetries = 1
+		opts.MaxRetries = 1 // a retried INCR after a lost reply may count one request twice
 	}
 	opts.DialerRetries = 1
 	return redis.NewClient(opts), nil
@@ -83,14 +83,18 @@ func OpenRedis(url string) (*redis.Client, error) {
 // NewRedisClient returns a Store on an existing client (a *redis.Client, or a cluster client:
 // every script touches a single key, and pipelines are split by slot). Close does not close a
 // client passed in.
-func NewRedisClient(client redis.UniversalClient) Store {
-	return &redisStore{c: client}
+func NewRedisClient(client redis.UniversalClient) *RedisStore {
+	return &RedisStore{c: client}
 }
 
-type redisStore struct {
+// RedisStore is the Store shared by the gateway's replicas.
+type RedisStore struct {
 	c     redis.UniversalClient
 	owned bool
 }
+
+// Client returns the store's go-redis client, to share with the response cache (cache.NewRedis).
+func (s *RedisStore) Client() redis.UniversalClient { return s.c }
 
 // hitScript increments KEYS[1] and sets its expiry when it created it, atomically.
 var hitScript = redis.NewScript(`
@@ -104,7 +108,7 @@ local n = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n`)
 
-func (s *redisStore) Hit(ctx context.Context, key string, ttl time.Duration, peek ...string) (int64, []int64, error) {
+func (s *RedisStore) Hit(ctx context.Context, key string, ttl time.Duration, peek ...string) (int64, []int64, error) {
 	pipe := s.c.Pipeline()
 	// EvalSha first: one round trip once the script is cached on the server; go-redis falls back
 	// to EVAL (a second trip) only after a server restart.
@@ -133,7 +137,7 @@ func (s *redisStore) Hit(ctx context.Context, key string, ttl time.Duration, pee
 	return n, vals, err
 }
 
-func (s *redisStore) Peek(ctx context.Context, keys ...string) ([]int64, error) {
+func (s *RedisStore) Peek(ctx context.Context, keys ...string) ([]int64, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -163,7 +167,7 @@ func values(gets []*redis.StringCmd) ([]int64, error) {
 	return out, nil
 }
 
-func (s *redisStore) Add(ctx context.Context, adds ...Add) error {
+func (s *RedisStore) Add(ctx context.Context, adds ...Add) error {
 	if len(adds) == 0 {
 		return nil
 	}
@@ -190,14 +194,14 @@ func (s *redisStore) Add(ctx context.Context, adds ...Add) error {
 	return nil
 }
 
-func (s *redisStore) Ping(ctx context.Context) error {
+func (s *RedisStore) Ping(ctx context.Context) error {
 	if err := s.c.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("limits: redis: %w", err)
 	}
 	return nil
 }
 
-func (s *redisStore) Close() error {
+func (s *RedisStore) Close() error {
 	if s.owned {
 		return s.c.Close()
 	}
