@@ -39,7 +39,7 @@
 // pipelined), Record is one more after the response.
 //
 // A store error is returned to the caller, together with an allowing Decision: the gateway fails
-// open (serves the request, logs the error, counts octollm_gateway_limit_errors_total) so that a
+// open (serves the request, logs the error, counts octollm_gateway_limit_store_errors_total) so that a
 // Redis outage does not take the platform down; a caller that prefers to fail closed rejects on
 // the error instead.
 package limits
