@@ -30,7 +30,31 @@ echo "demo: tofu get + apply in examples/quickstart (provider from $BIN via dev_
 echo
 echo "demo: outputs"
 "$TOFU" output -no-color
+KEY=$("$TOFU" output -raw demo_api_key)
 cd "$ROOT"
+
+# The gateway runs as a local process: the sandbox's nodes run no containers. It reads the
+# routes and key hashes just applied, and bills usage to the Stripe emulator.
+GW_PID=.sandbox/gateway.pid
+if [[ -f $GW_PID ]] && kill -0 "$(cat "$GW_PID")" 2>/dev/null; then
+	kill "$(cat "$GW_PID")" && sleep 1
+fi
+mkdir -p .sandbox/logs
+KUBE_CONFIG_PATH=$ROOT/.sandbox/kubeconfig OCTOLLM_GATEWAY_SPOOL_DIR=$ROOT/.sandbox/gateway-spool \
+	nohup "$BIN/octollm-gateway" >.sandbox/logs/gateway.log 2>&1 &
+echo $! >"$GW_PID"
+GATEWAY=http://$OCTOLLM_GATEWAY_LISTEN
+for _ in $(seq 1 100); do
+	curl -sf "$GATEWAY/readyz" >/dev/null 2>&1 && break
+	sleep 0.2
+done
+curl -sf "$GATEWAY/readyz" >/dev/null || { echo "demo: the gateway did not become ready; see .sandbox/logs/gateway.log" >&2; exit 1; }
+echo
+echo "demo: octollm-gateway serves on $GATEWAY (log: .sandbox/logs/gateway.log); one request with the demo tenant's key:"
+echo "  curl $GATEWAY/v1/chat/completions -H \"Authorization: Bearer \$KEY\" -d '{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'"
+curl -sS -D - "$GATEWAY/v1/chat/completions" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"model":"auto","messages":[{"role":"user","content":"Hello"}]}' | grep -iE '^(HTTP|x-octollm-model|x-octollm-route)|^\{'
+echo
 
 KUBECTL="$BIN/kubectl --kubeconfig .sandbox/kubeconfig"
 echo
@@ -49,5 +73,8 @@ Inspect it:
   kubectl --kubeconfig .sandbox/kubeconfig get nodes -L workload-type
   kubectl --kubeconfig .sandbox/kubeconfig -n octollm get deployments,pods,hpa -o wide
   source .sandbox/env && cd examples/quickstart && TF_CLI_CONFIG_FILE=$CLI_CONFIG $TOFU state list
+  KEY=\$(cd examples/quickstart && TF_CLI_CONFIG_FILE=$CLI_CONFIG $TOFU output -raw demo_api_key)
+  curl $GATEWAY/v1/chat/completions -H "Authorization: Bearer \$KEY" -d '{"model":"auto","messages":[{"role":"user","content":"Hi"}]}'
+  curl -s $GATEWAY/metrics | grep octollm_gateway_requests_total
 Run \`make demo\` again: the plan is empty. Tear everything down with \`make sandbox-down\`.
 MSG

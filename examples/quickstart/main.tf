@@ -159,3 +159,65 @@ output "cluster" {
     node_pools         = data.octollm_cluster.this.node_pools
   }
 }
+
+# Usage billing: one Stripe product with a metered price per meter the gateway reports.
+resource "octollm_billing_plan" "usage" {
+  name = "usage"
+  meter {
+    key                 = "api_calls"
+    display_name        = "API calls"
+    unit_amount_decimal = "0.01"
+  }
+  meter {
+    key                 = "llm_tokens"
+    display_name        = "LLM tokens"
+    unit_amount_decimal = "0.0002"
+  }
+  meter {
+    key                 = "compute_seconds"
+    display_name        = "Compute seconds"
+    unit_amount_decimal = "0.005"
+  }
+}
+
+# A tenant: its own namespace, a key the gateway checks by hash, and a Stripe subscription.
+resource "octollm_tenant" "demo" {
+  name                = "demo"
+  display_name        = "Demo Corp"
+  allowed_models      = ["gpt-4o-mini", "gpt-4o", "claude-haiku-4-5"]
+  deletion_protection = false
+  billing {
+    plan_id = octollm_billing_plan.usage.id
+    email   = "billing@demo.example"
+  }
+  depends_on = [octollm_platform.this]
+}
+
+# Chat goes to the cheapest target good enough at reasoning, and to Claude when it fails.
+resource "octollm_model_route" "chat" {
+  name                 = "chat"
+  strategy             = "cheapest_capable"
+  required_capability  = "reasoning"
+  min_capability_score = 5
+  target {
+    model = "gpt-4o-mini"
+  }
+  target {
+    model = "gpt-4o"
+  }
+  fallback {
+    on           = ["rate_limit", "server_error", "timeout"]
+    models       = ["claude-haiku-4-5"]
+    max_attempts = 1
+  }
+  depends_on = [octollm_platform.this]
+}
+
+output "demo_api_key" {
+  value     = octollm_tenant.demo.api_key
+  sensitive = true
+}
+
+output "chat_route_model" {
+  value = octollm_model_route.chat.effective_model
+}
