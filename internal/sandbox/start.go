@@ -171,6 +171,7 @@ func (st *starter) run(ctx context.Context) error {
 		{redis, "redis-server", redisPing(st.s.Ports.Redis)},
 		{emu, "GKE emulator", tcpOpen(st.s.Ports.GKE)},
 		{emu, "Stripe emulator", tcpOpen(st.s.Ports.Stripe)},
+		{emu, "LLM emulator", tcpOpen(st.s.Ports.LLM)},
 	} {
 		if err := st.waitFor(ctx, w.p, w.what, w.check); err != nil {
 			return err

@@ -19,6 +19,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox/faults"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox/gkeemu"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/llmemu"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox/stripeemu"
 )
 
@@ -27,8 +28,9 @@ import (
 func stripeRequestLog(dir string) string { return filepath.Join(dir, "stripe-requests.jsonl") }
 
 // emulators serves the GKE emulator (gRPC), the Stripe emulator (HTTP, validated against
-// stripe-mock) and an admin endpoint that changes injected faults and the GKE cluster's
-// security fields (/gke/cluster-security) at run time.
+// stripe-mock), the LLM emulator (HTTP) and an admin endpoint that changes injected faults, the
+// GKE cluster's security fields (/gke/cluster-security) and the LLM emulator's latency
+// (/llm/latency) at run time and serves the LLM emulator's request counters (/llm/stats).
 func emulators(args []string) error {
 	fs := flag.NewFlagSet("emulators", flag.ExitOnError)
 	dir := fs.String("dir", ".sandbox", "state directory of the sandbox being served")
@@ -70,6 +72,11 @@ func emulators(args []string) error {
 		stripeFaults = faults.New(0, 0, time.Now().UnixNano())
 	}
 
+	llm, err := newLLMEmulator()
+	if err != nil {
+		return err
+	}
+
 	gke, err := gkeemu.New(gkeemu.Config{
 		Project: sandbox.Project, Location: sandbox.Location, Cluster: sandbox.Cluster,
 		Endpoint:          fmt.Sprintf("127.0.0.1:%d", st.Ports.APIServer),
@@ -104,11 +111,17 @@ func emulators(args []string) error {
 	admin.Handle("/faults/gke", gkeFaults.ControlHandler())
 	admin.Handle("/faults/stripe", stripeFaults.ControlHandler())
 	admin.Handle("/gke/cluster-security", gke.SecurityHandler())
+	admin.Handle("/faults/llm", llm.FaultsHandler())
+	admin.Handle("/llm/latency", llm.LatencyHandler())
+	admin.Handle("/llm/stats", llm.StatsHandler())
 	adminSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.EmulatorsAdmin), Handler: admin, ReadHeaderTimeout: 10 * time.Second}
 
-	errs := make(chan error, 3)
+	llmSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.LLM), Handler: llm, ReadHeaderTimeout: 10 * time.Second}
+
+	errs := make(chan error, 4)
 	go func() { errs <- gke.Serve(gkeLis) }()
 	go func() { errs <- stripeSrv.ListenAndServe() }()
+	go func() { errs <- llmSrv.ListenAndServe() }()
 	go func() { errs <- adminSrv.ListenAndServe() }()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -121,9 +134,27 @@ func emulators(args []string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = stripeSrv.Shutdown(shutdownCtx)
+	_ = llmSrv.Shutdown(shutdownCtx)
 	_ = adminSrv.Shutdown(shutdownCtx)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
+}
+
+// newLLMEmulator builds the LLM emulator. As for the other emulators,
+// OCTOLLM_SANDBOX_LLM_FAULT_ERROR_RATE fails that fraction of requests (with 503 unavailable) and
+// OCTOLLM_SANDBOX_LLM_FAULT_LATENCY delays every answer (as the time to first token); both can
+// change later on the admin endpoint (/faults/llm, /llm/latency).
+func newLLMEmulator() (*llmemu.Emulator, error) {
+	inj, err := faults.FromEnv("OCTOLLM_SANDBOX_LLM_FAULT")
+	if err != nil {
+		return nil, err
+	}
+	env := inj.Settings() // zero when neither variable is set
+	cfg := llmemu.Config{Latency: llmemu.Latency{TimeToFirstToken: env.Latency}}
+	if env.ErrorRate > 0 {
+		cfg.Fault = &llmemu.Fault{Kind: llmemu.FaultUnavailable, Rate: env.ErrorRate}
+	}
+	return llmemu.New(cfg)
 }
