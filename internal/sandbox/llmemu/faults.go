@@ -83,7 +83,7 @@ type activeFault struct {
 	remaining atomic.Int64 // failures left when Count > 0
 }
 
-// matches reports whether a request for model fails, consuming one failure of a counted fault.
+// take reports whether a request for model fails, consuming one failure of a counted fault.
 func (a *activeFault) take(model string) bool {
 	if a.Model != "" && a.Model != model {
 		return false
