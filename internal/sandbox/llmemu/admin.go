@@ -106,6 +106,9 @@ func decodeFault(body io.Reader) (Fault, error) {
 		return Fault{}, errors.New(`remaining: reported in answers only; set "count" instead`)
 	}
 	f := Fault{Kind: in.Kind, Model: in.Model, Rate: in.Rate, Count: in.Count}
+	if f.Kind == FaultRateLimit {
+		f.RetryAfter = time.Second // unless the body says otherwise
+	}
 	if !f.Kind.valid() {
 		return Fault{}, fmt.Errorf("kind %q: want %s", in.Kind, faultKinds)
 	}

@@ -31,6 +31,15 @@ func TestAdminFaults(t *testing.T) {
 	if f, _, _ := e.CurrentFault(); f.Kind != FaultRateLimit || f.Rate != 0.5 || f.RetryAfter != 3*time.Second || f.Model != "" {
 		t.Errorf("PUT replaced the fault with %+v (answer %s)", f, body)
 	}
+	do(t, http.MethodPut, srv.URL+"/faults/llm", `{"kind":"rate_limit"}`, nil)
+	if f, _, _ := e.CurrentFault(); f.RetryAfter != time.Second {
+		t.Errorf("rate_limit without retry_after_seconds: Retry-After %v, want the default 1s", f.RetryAfter)
+	}
+	do(t, http.MethodPut, srv.URL+"/faults/llm", `{"kind":"rate_limit","retry_after_seconds":0}`, nil)
+	resp, _ = do(t, http.MethodPost, srv.URL+"/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"x"}]}`, bearer)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "0" {
+		t.Errorf("retry_after_seconds 0: %d, Retry-After %q; want 429 with Retry-After: 0", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
 	_, body = do(t, http.MethodPut, srv.URL+"/faults/llm", `{"kind":"timeout","hold":"2s"}`, nil)
 	if !strings.Contains(body, `"hold":"2s"`) {
 		t.Errorf("timeout fault answered %s", body)

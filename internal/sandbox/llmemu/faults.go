@@ -51,7 +51,8 @@ type Fault struct {
 	Rate float64
 	// Count, when positive, is the number of requests to fail; 0 means no limit.
 	Count int64
-	// RetryAfter is the Retry-After of a rate_limit answer, in whole seconds (default 1).
+	// RetryAfter is the Retry-After of a rate_limit answer, rounded up to whole seconds; 0 sends
+	// "Retry-After: 0".
 	RetryAfter time.Duration
 	// Hold bounds how long a timeout fault holds a request; 0 means until the client gives up.
 	Hold time.Duration

@@ -77,7 +77,7 @@ func TestFaultKindsAnthropic(t *testing.T) {
 		typ    string
 		msg    string
 	}{
-		{Fault{Kind: FaultRateLimit}, http.StatusTooManyRequests, "rate_limit_error", "rate limit"},
+		{Fault{Kind: FaultRateLimit, RetryAfter: time.Second}, http.StatusTooManyRequests, "rate_limit_error", "rate limit"},
 		{Fault{Kind: FaultServerError}, http.StatusInternalServerError, "api_error", "Internal server error"},
 		{Fault{Kind: FaultUnavailable}, http.StatusServiceUnavailable, "overloaded_error", "Overloaded"},
 		{Fault{Kind: FaultTimeout, Hold: 10 * time.Millisecond}, http.StatusGatewayTimeout, "timeout_error", "timed out"},
@@ -98,7 +98,7 @@ func TestFaultKindsAnthropic(t *testing.T) {
 					t.Errorf("stream=%v: %d %s; want %d %s %q", stream, resp.StatusCode, body, tc.status, tc.typ, tc.msg)
 				}
 				if tc.fault.Kind == FaultRateLimit && resp.Header.Get("Retry-After") != "1" {
-					t.Errorf("Retry-After %q, want the default 1", resp.Header.Get("Retry-After"))
+					t.Errorf("Retry-After %q, want 1", resp.Header.Get("Retry-After"))
 				}
 			}
 			// The SDK's view.

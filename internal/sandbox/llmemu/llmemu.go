@@ -106,9 +106,6 @@ func (e *Emulator) SetFault(f Fault) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
-	if f.Kind == FaultRateLimit && f.RetryAfter == 0 {
-		f.RetryAfter = time.Second
-	}
 	a := &activeFault{Fault: f}
 	a.remaining.Store(f.Count)
 	e.fault.Store(a)
