@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -233,4 +235,30 @@ func statusOf(err error) int {
 		return -1
 	}
 	return http.StatusOK
+}
+
+// metricAtLeast checks that the gateway's /metrics has the series line with a value >= min.
+func metricAtLeast(g *gatewayProcess, series string, min float64) error {
+	resp, err := http.Get(g.url + "/metrics")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return err
+			}
+			if f < min {
+				return fmt.Errorf("%s = %v, want at least %v", series, f, min)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no series %s in /metrics", series)
 }

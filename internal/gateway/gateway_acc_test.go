@@ -336,6 +336,34 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					if n, err := strconv.Atoi(retryAfter); err != nil || n < 1 || n > 60 {
 						return fmt.Errorf("429 Retry-After = %q, want 1-60 seconds", retryAfter)
 					}
+					// A route.json of an unknown schema_version is refused; the last good
+					// version keeps serving and the refusal is counted.
+					cmName := contract.RouteConfigMapName("", chatRoute)
+					cm, err := kube.CoreV1().ConfigMaps(w.platform).Get(ctx, cmName, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					good := cm.Data[contract.RouteDataKey]
+					cm.Data[contract.RouteDataKey] = strings.Replace(good, `"schema_version": 1`, `"schema_version": 99`, 1)
+					if _, err := kube.CoreV1().ConfigMaps(w.platform).Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+						return err
+					}
+					eventually(t, 15*time.Second, "the refusal counted", func() error {
+						return metricAtLeast(gw, fmt.Sprintf(`octollm_gateway_config_rejected_total{kind="route",name=%q}`, cmName), 1)
+					})
+					c, err = acme.Chat.Completions.New(ctx, chatParams("auto", "still served", 0.7), option.WithResponseInto(&resp))
+					if err != nil || resp.Header.Get(contract.HeaderRoute) != chatRoute || resp.Header.Get(contract.HeaderModel) != "gpt-4o-mini" {
+						return fmt.Errorf("after a bad route.json: %v, route %q; want the last good %s", err, resp.Header.Get(contract.HeaderRoute), chatRoute)
+					}
+					served(w.acme, c.Usage.TotalTokens)
+					cm, err = kube.CoreV1().ConfigMaps(w.platform).Get(ctx, cmName, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					cm.Data[contract.RouteDataKey] = good
+					if _, err := kube.CoreV1().ConfigMaps(w.platform).Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+						return err
+					}
 					oldAcmeKey = acmeKey
 					return nil
 				},
@@ -386,6 +414,16 @@ func TestAccGateway_endToEnd(t *testing.T) {
 			},
 		},
 	})
+
+	// Keys, prompts and completions never reach the logs, even at debug level.
+	for _, g := range []*gatewayProcess{gw, gw2} {
+		logs := g.logs()
+		for _, secret := range []string{acmeKey, oldAcmeKey, globexKey, "Say hello", "What is the capital", "Emulated"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("gateway log contains %q", secret)
+			}
+		}
+	}
 
 	// Stripe's event summaries equal the usage of the requests served, exactly once.
 	api := acctest.Stripe(t, w.stripeKey)
