@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // Metadata keys the provider sets on the Stripe objects of a plan; import and adoption find
@@ -15,11 +17,11 @@ const (
 	MeterKeyMetadata  = "octollm_meter_key"
 	ManagedByMetadata = "managed_by"
 	ManagedByValue    = "terraform-provider-octollm"
-	EventNamePrefix   = "octollm_"
+	EventNamePrefix   = contract.MeterEventPrefix
 	// CustomerMappingKey is the meter event payload field that names the Stripe customer.
-	CustomerMappingKey = "stripe_customer_id"
+	CustomerMappingKey = contract.MeterCustomerPayloadKey
 	// ValueKey is the meter event payload field that carries the usage value.
-	ValueKey = "value"
+	ValueKey = contract.MeterValuePayloadKey
 )
 
 // Meter is one usage dimension of a plan as configured.
@@ -30,7 +32,7 @@ type Meter struct {
 }
 
 // EventName is the meter event name the gateway reports usage under.
-func (m Meter) EventName() string { return EventNamePrefix + m.Key }
+func (m Meter) EventName() string { return contract.MeterEventName(m.Key) }
 
 var (
 	planNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)

@@ -16,6 +16,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -165,7 +166,7 @@ func (r *planResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		elems[k] = types.ObjectValueMust(meterObjectType.AttrTypes, map[string]attr.Value{
 			"meter_id":   knownOrUnknown(ids.meter),
 			"price_id":   knownOrUnknown(ids.price),
-			"event_name": types.StringValue(EventNamePrefix + k),
+			"event_name": types.StringValue(contract.MeterEventName(k)),
 		})
 	}
 	if allKnown {

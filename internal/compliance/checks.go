@@ -13,18 +13,21 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
-// Labels and annotations the checks read, as the tenant and component families write them.
+// Labels and annotations the checks read, as the tenant and component families write them
+// (package contract owns them).
 const (
 	podSecurityPrefix = "pod-security.kubernetes.io/"
 	restricted        = "restricted"
-	RetentionAnno     = "octollm.io/data-retention-days"
-	TenantLabel       = "octollm.io/tenant"
-	kindLabel         = "octollm.dev/kind"
-	apiKeyKind        = "api-key"
-	partOfLabel       = "app.kubernetes.io/part-of"
-	partOfValue       = "octollm"
+	RetentionAnno     = contract.DataRetentionAnnotation
+	TenantLabel       = contract.TenantLabel
+	kindLabel         = contract.KindLabel
+	apiKeyKind        = contract.KindAPIKey
+	partOfLabel       = contract.PartOfLabel
+	partOfValue       = contract.PartOfValue
 )
 
 // podSecurityModes are the Pod Security Admission label suffixes the check requires.

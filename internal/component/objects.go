@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // The objects a component writes.
@@ -69,7 +70,7 @@ func (s Spec) Labels() map[string]string {
 	return map[string]string{
 		"app":                         s.Name,
 		"app.kubernetes.io/name":      s.Name,
-		"app.kubernetes.io/part-of":   "octollm",
+		contract.PartOfLabel:          contract.PartOfValue,
 		"app.kubernetes.io/component": s.Kind,
 		clients.ManagedByLabel:        clients.ManagedByValue,
 	}
@@ -77,7 +78,7 @@ func (s Spec) Labels() map[string]string {
 
 // Selector is the Deployment's (immutable) pod selector and the Service's selector.
 func (s Spec) Selector() map[string]string {
-	return map[string]string{"app.kubernetes.io/name": s.Name, "app.kubernetes.io/part-of": "octollm"}
+	return map[string]string{"app.kubernetes.io/name": s.Name, contract.PartOfLabel: contract.PartOfValue}
 }
 
 // ServiceURL is the in-cluster URL of the component.

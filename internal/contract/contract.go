@@ -32,6 +32,9 @@ const (
 	PartOfValue = "octollm"
 	// RouteConfigMapPrefix starts every route ConfigMap's name.
 	RouteConfigMapPrefix = "octollm-route-"
+	// DataRetentionAnnotation records a tenant namespace's data retention period in days;
+	// the compliance controls check and enforce it.
+	DataRetentionAnnotation = "octollm.io/data-retention-days"
 )
 
 // The tenant key Secret (in the platform namespace, labelled KindLabel=KindAPIKey): its data

@@ -18,128 +18,68 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/catalog"
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // ConfigMapResource is what a route is stored as.
 var ConfigMapResource = schema.GroupVersionResource{Group: "", Version: "v1", Resource: "configmaps"}
 
-// The ConfigMap's contract with the gateway (docs/model-route-contract.md).
+// The ConfigMap's contract with the gateway, owned by package contract
+// (docs/model-route-contract.md).
 const (
 	// SchemaVersion is route.json's schema_version.
-	SchemaVersion = 1
+	SchemaVersion = contract.RouteSchemaVersion
 	// DataKey is the ConfigMap key holding route.json.
-	DataKey = "route.json"
+	DataKey = contract.RouteDataKey
 	// RouteLabel carries the route's name; the gateway selects routes by it.
-	RouteLabel = "octollm.io/model-route"
+	RouteLabel = contract.RouteLabel
 	// TenantLabel carries the tenant of a tenant route.
-	TenantLabel = "octollm.io/tenant"
+	TenantLabel = contract.TenantLabel
 	// KindLabel and KindValue are what the platform's gateway Role reads ConfigMaps by.
-	KindLabel = "octollm.dev/kind"
-	KindValue = "model-route"
+	KindLabel = contract.KindLabel
+	KindValue = contract.KindModelRoute
 	// ConfigMapPrefix starts every route's ConfigMap name.
-	ConfigMapPrefix = "octollm-route-"
+	ConfigMapPrefix = contract.RouteConfigMapPrefix
 )
 
 // Strategies, in the order messages list them.
 const (
-	StrategyCheapestCapable = "cheapest_capable"
-	StrategyWeighted        = "weighted"
-	StrategyPriority        = "priority"
-	StrategyLowestLatency   = "lowest_latency"
+	StrategyCheapestCapable = contract.StrategyCheapestCapable
+	StrategyWeighted        = contract.StrategyWeighted
+	StrategyPriority        = contract.StrategyPriority
+	StrategyLowestLatency   = contract.StrategyLowestLatency
 )
 
 // Strategies are the routing strategies.
-var Strategies = []string{StrategyCheapestCapable, StrategyWeighted, StrategyPriority, StrategyLowestLatency}
+var Strategies = contract.Strategies
 
 // FallbackTriggers are the failures that move a request to the fallback models.
-var FallbackTriggers = []string{"rate_limit", "timeout", "server_error", "context_window"}
+var FallbackTriggers = contract.FallbackTriggers
 
 // CacheModes and BudgetActions are the values of cache.mode and budget.on_exceed.
 var (
-	CacheModes    = []string{"exact", "semantic"}
-	BudgetActions = []string{"reject", "downgrade", "queue"}
+	CacheModes    = contract.CacheModes
+	BudgetActions = contract.BudgetActions
 )
 
-// Route is one route as the configuration wants it, and as route.json holds it. Optional
-// values are pointers or empty so that JSON written from a configuration reads back to the
-// same configuration.
-type Route struct {
-	Name               string        `json:"name"`
-	Tenant             string        `json:"tenant,omitempty"`
-	Match              *Match        `json:"match,omitempty"`
-	Strategy           string        `json:"strategy"`
-	RequiredCapability string        `json:"required_capability,omitempty"`
-	MinCapabilityScore *int64        `json:"min_capability_score,omitempty"`
-	Targets            []Target      `json:"targets,omitempty"`
-	CustomModels       []CustomModel `json:"custom_models,omitempty"`
-	Fallback           *Fallback     `json:"fallback,omitempty"`
-	Retry              *Retry        `json:"retry,omitempty"`
-	Cache              *Cache        `json:"cache,omitempty"`
-	Budget             *Budget       `json:"budget,omitempty"`
-}
+// Route is one route as the configuration wants it, and as route.json holds it: the
+// contract's Route, with the provider's catalog-dependent methods. Route(c) and
+// contract.Route(r) convert at no cost.
+type Route contract.Route
 
-// Match says which tasks the route serves.
-type Match struct {
-	TaskTypes     []string `json:"task_types,omitempty"`
-	MinComplexity int64    `json:"min_complexity"`
-	MaxComplexity int64    `json:"max_complexity"`
-}
-
-// Target is one model the route sends requests to.
-type Target struct {
-	Model    string `json:"model"`
-	Weight   int64  `json:"weight"`
-	Priority int64  `json:"priority"`
-}
-
-// CustomModel is a model the route declares itself, such as a fine-tuned self-hosted one.
-type CustomModel struct {
-	Name                      string           `json:"name"`
-	Provider                  string           `json:"provider"`
-	InputCostPerMillion       float64          `json:"input_cost_per_million"`
-	OutputCostPerMillion      float64          `json:"output_cost_per_million"`
-	CachedInputCostPerMillion *float64         `json:"cached_input_cost_per_million,omitempty"`
-	ContextWindow             *int64           `json:"context_window,omitempty"`
-	Capabilities              map[string]int64 `json:"capabilities"`
-}
-
-// Fallback is where a failed request goes next.
-type Fallback struct {
-	On          []string `json:"on"`
-	Models      []string `json:"models"`
-	MaxAttempts int64    `json:"max_attempts"`
-}
-
-// Retry is how a request is retried on the same model.
-type Retry struct {
-	Attempts          int64 `json:"attempts"`
-	BackoffMS         int64 `json:"backoff_ms"`
-	RespectRetryAfter bool  `json:"respect_retry_after"`
-}
-
-// Cache is the route's response cache.
-type Cache struct {
-	Mode                string   `json:"mode"`
-	TTLSeconds          *int64   `json:"ttl_seconds,omitempty"`
-	SimilarityThreshold *float64 `json:"similarity_threshold,omitempty"`
-	PartitionByTenant   bool     `json:"partition_by_tenant"`
-}
-
-// Budget limits what the route spends.
-type Budget struct {
-	USDPerDay         *float64 `json:"usd_per_day,omitempty"`
-	TokensPerMinute   *int64   `json:"tokens_per_minute,omitempty"`
-	RequestsPerMinute *int64   `json:"requests_per_minute,omitempty"`
-	OnExceed          string   `json:"on_exceed"`
-}
+// The parts of a route are the contract's.
+type (
+	Match       = contract.Match
+	Target      = contract.Target
+	CustomModel = contract.CustomModel
+	Fallback    = contract.Fallback
+	Retry       = contract.Retry
+	Cache       = contract.Cache
+	Budget      = contract.Budget
+)
 
 // ID is the route's Terraform ID and import ID: name, or tenant/name.
-func (r Route) ID() string {
-	if r.Tenant == "" {
-		return r.Name
-	}
-	return r.Tenant + "/" + r.Name
-}
+func (r Route) ID() string { return contract.Route(r).ID() }
 
 // ConfigMapName is octollm-route-<name>, or octollm-route-<tenant>-<name> for a tenant route.
 func (r Route) ConfigMapName() string {
@@ -148,28 +88,25 @@ func (r Route) ConfigMapName() string {
 
 // ConfigMapNameFor is the ConfigMap name of the route tenant/name ("" for a global route).
 func ConfigMapNameFor(tenant, name string) string {
-	if tenant == "" {
-		return ConfigMapPrefix + name
-	}
-	return ConfigMapPrefix + tenant + "-" + name
+	return contract.RouteConfigMapName(tenant, name)
 }
 
 // Labels are the labels of the route's ConfigMap.
 func (r Route) Labels() map[string]string {
 	l := map[string]string{
-		RouteLabel:                  r.Name,
-		KindLabel:                   KindValue,
-		"app.kubernetes.io/part-of": "octollm",
-		clients.ManagedByLabel:      clients.ManagedByValue,
+		contract.RouteLabel:    r.Name,
+		contract.KindLabel:     contract.KindModelRoute,
+		contract.PartOfLabel:   contract.PartOfValue,
+		clients.ManagedByLabel: clients.ManagedByValue,
 	}
 	if r.Tenant != "" {
-		l[TenantLabel] = r.Tenant
+		l[contract.TenantLabel] = r.Tenant
 	}
 	return l
 }
 
 // asModel is a custom model in the catalog's terms, so selection treats both alike.
-func (c CustomModel) asModel() catalog.Model {
+func asModel(c CustomModel) catalog.Model {
 	caps := make(map[string]int, len(c.Capabilities))
 	for k, v := range c.Capabilities {
 		caps[k] = int(v)
@@ -191,7 +128,7 @@ func (c CustomModel) asModel() catalog.Model {
 func (r Route) Resolve(name string) (catalog.Model, bool) {
 	for _, c := range r.CustomModels {
 		if c.Name == name {
-			return c.asModel(), true
+			return asModel(c), true
 		}
 	}
 	return catalog.Lookup(name)
@@ -211,7 +148,7 @@ func (r Route) Candidates() []catalog.Model {
 	}
 	out = catalog.Models()
 	for _, c := range r.CustomModels {
-		out = append(out, c.asModel())
+		out = append(out, asModel(c))
 	}
 	return out
 }
@@ -229,30 +166,10 @@ func (r Route) EffectiveModel() string {
 	return m.Name
 }
 
-// priceSheet is one model's entry in route.json's models: what the gateway needs to count cost
-// and check context windows without its own copy of the catalog.
-type priceSheet struct {
-	Provider                  string  `json:"provider"`
-	InputCostPerMillion       float64 `json:"input_cost_per_million"`
-	OutputCostPerMillion      float64 `json:"output_cost_per_million"`
-	CachedInputCostPerMillion float64 `json:"cached_input_cost_per_million"`
-	ContextWindow             int64   `json:"context_window,omitempty"`
-	PriceSource               string  `json:"price_source"`
-	PriceDate                 string  `json:"price_date,omitempty"`
-}
-
-// document is route.json: the route plus what the provider derived from it.
-type document struct {
-	SchemaVersion  int                   `json:"schema_version"`
-	EffectiveModel string                `json:"effective_model,omitempty"`
-	Models         map[string]priceSheet `json:"models"`
-	Route
-}
-
 // JSON renders route.json: canonical JSON with object keys sorted at every level, two-space
 // indentation and a final newline, so equal routes give equal bytes and an equal checksum.
 func (r Route) JSON() ([]byte, error) {
-	doc := document{SchemaVersion: SchemaVersion, EffectiveModel: r.EffectiveModel(), Models: map[string]priceSheet{}, Route: r}
+	doc := contract.RouteDocument{SchemaVersion: SchemaVersion, EffectiveModel: r.EffectiveModel(), Models: map[string]contract.PriceSheet{}, Route: contract.Route(r)}
 	referenced := []string{doc.EffectiveModel}
 	for _, t := range r.Targets {
 		referenced = append(referenced, t.Model)
@@ -265,35 +182,13 @@ func (r Route) JSON() ([]byte, error) {
 	}
 	for _, name := range referenced {
 		if m, ok := r.Resolve(name); ok {
-			doc.Models[name] = priceSheet{
+			doc.Models[name] = contract.PriceSheet{
 				Provider: m.Provider, InputCostPerMillion: m.InputPerMillion, OutputCostPerMillion: m.OutputPerMillion,
 				CachedInputCostPerMillion: m.CachedInputPerMillion, ContextWindow: m.ContextWindow, PriceSource: m.Source, PriceDate: m.PriceDate,
 			}
 		}
 	}
-	return canonical(doc)
-}
-
-// canonical re-encodes v through a generic value, which sorts every object's keys.
-func canonical(v any) ([]byte, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(generic); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return contract.CanonicalJSON(doc)
 }
 
 // Checksum is the hex SHA-256 of route.json.
@@ -304,7 +199,7 @@ func Checksum(routeJSON []byte) string {
 
 // ParseJSON reads route.json back into the route it was written from.
 func ParseJSON(data []byte) (Route, error) {
-	var doc document
+	var doc contract.RouteDocument
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		return Route{}, fmt.Errorf("%s is not valid JSON: %w", DataKey, err)
@@ -315,7 +210,7 @@ func ParseJSON(data []byte) (Route, error) {
 	if doc.Name == "" {
 		return Route{}, fmt.Errorf("%s has no name", DataKey)
 	}
-	return doc.Route, nil
+	return Route(doc.Route), nil
 }
 
 // ConfigMap builds the route's ConfigMap in namespace.

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // The object kinds this resource writes.
@@ -25,8 +26,8 @@ var (
 
 // Labels the provider sets, and the Pod Security Admission labels it derives from pod_security.
 const (
-	PartOfLabel    = "app.kubernetes.io/part-of"
-	PartOfValue    = "octollm"
+	PartOfLabel    = contract.PartOfLabel
+	PartOfValue    = contract.PartOfValue
 	ComponentLabel = "app.kubernetes.io/component"
 	// GatewayComponent marks the gateway's ServiceAccount, Role and RoleBinding; import finds
 	// the ServiceAccount by it.

@@ -23,6 +23,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // The object kinds a tenant writes.
@@ -39,13 +40,13 @@ var (
 
 // Labels, annotations and object names.
 const (
-	TenantLabel          = "octollm.io/tenant"
-	TierLabel            = "octollm.io/tier"
-	KindLabel            = "octollm.dev/kind"
-	APIKeyKind           = "api-key"
-	PartOfLabel          = "app.kubernetes.io/part-of"
+	TenantLabel          = contract.TenantLabel
+	TierLabel            = contract.TierLabel
+	KindLabel            = contract.KindLabel
+	APIKeyKind           = contract.KindAPIKey
+	PartOfLabel          = contract.PartOfLabel
 	DisplayNameAnno      = "octollm.io/display-name"
-	RetentionAnno        = "octollm.io/data-retention-days"
+	RetentionAnno        = contract.DataRetentionAnnotation
 	NamespacePrefix      = "tenant-"
 	QuotaName            = "tenant-quota"
 	LimitRangeName       = "tenant-defaults"
@@ -55,9 +56,9 @@ const (
 	SameNamespacePolicy  = "allow-same-namespace"
 	FromPlatformPolicy   = "allow-from-platform"
 	DNSPolicy            = "allow-dns"
-	KeyPrefix            = "ollm_"
+	KeyPrefix            = contract.APIKeyPrefix
 	MaxNameLength        = 40
-	SpecKey              = "tenant.json"
+	SpecKey              = contract.KeySecretRecord
 	NamespaceNameLabel   = "kubernetes.io/metadata.name"
 	podSecurityPrefix    = "pod-security.kubernetes.io/"
 	restricted           = "restricted"
@@ -67,21 +68,14 @@ const (
 	containerRequestMem  = "128Mi"
 	apiKeyRandomBytes    = 32
 	apiKeyIDHexLength    = 16
-	secretNameTemplate   = "octollm-tenant-%s-key" //nolint:gosec // a Secret name pattern, not a credential
 	defaultRetentionDays = 30
 )
 
 // Tiers are the tenant tiers, each with default quotas.
 var Tiers = []string{"free", "standard", "enterprise"}
 
-// Quota is a tenant's resource and usage allowance.
-type Quota struct {
-	CPU               string `json:"cpu"`
-	Memory            string `json:"memory"`
-	Pods              int64  `json:"pods"`
-	LLMTokensPerMonth int64  `json:"llm_tokens_per_month"`
-	RequestsPerMinute int64  `json:"requests_per_minute"`
-}
+// Quota is a tenant's resource and usage allowance, as the gateway reads it.
+type Quota = contract.Quota
 
 // TierQuota returns a tier's default quota.
 func TierQuota(tier string) Quota {
@@ -96,39 +90,52 @@ func TierQuota(tier string) Quota {
 }
 
 // Billing is the tenant's Stripe side as recorded.
-type Billing struct {
-	PlanID         string `json:"plan_id"`
-	Email          string `json:"email"`
-	DeleteCustomer bool   `json:"delete_customer"`
-	CustomerID     string `json:"customer_id,omitempty"`
-	SubscriptionID string `json:"subscription_id,omitempty"`
+type Billing = contract.Billing
+
+// Spec is a tenant as the configuration wants it; its record (contract.TenantRecord, the same
+// fields but PlatformNamespace and APIKeyHash) is what the key Secret holds as tenant.json for
+// the gateway and for import.
+type Spec struct {
+	Name              string
+	DisplayName       string
+	Tier              string
+	Quota             Quota
+	QuotaFields       []string // the quota fields configured, not from the tier
+	AllowedModels     []string
+	Admins            []string
+	NetworkIsolation  bool
+	DataRetentionDays int64
+	APIKeyVersion     int64
+	APIKeyID          string
+	Billing           *Billing
+
+	PlatformNamespace string
+	APIKeyHash        string // hex SHA-256 of the key
 }
 
-// Spec is a tenant as the configuration wants it; it is also what the key Secret records
-// (as tenant.json) for the gateway and for import.
-type Spec struct {
-	Name              string   `json:"name"`
-	DisplayName       string   `json:"display_name"`
-	Tier              string   `json:"tier"`
-	Quota             Quota    `json:"quota"`
-	QuotaFields       []string `json:"quota_fields,omitempty"` // the quota fields configured, not from the tier
-	AllowedModels     []string `json:"allowed_models"`
-	Admins            []string `json:"admins"`
-	NetworkIsolation  bool     `json:"network_isolation"`
-	DataRetentionDays int64    `json:"data_retention_days"`
-	APIKeyVersion     int64    `json:"api_key_version"`
-	APIKeyID          string   `json:"api_key_id"`
-	Billing           *Billing `json:"billing,omitempty"`
+// TenantRecord is the spec as tenant.json records it.
+func (s Spec) TenantRecord() contract.TenantRecord {
+	return contract.TenantRecord{
+		Name: s.Name, DisplayName: s.DisplayName, Tier: s.Tier, Quota: s.Quota, QuotaFields: s.QuotaFields,
+		AllowedModels: s.AllowedModels, Admins: s.Admins, NetworkIsolation: s.NetworkIsolation,
+		DataRetentionDays: s.DataRetentionDays, APIKeyVersion: s.APIKeyVersion, APIKeyID: s.APIKeyID, Billing: s.Billing,
+	}
+}
 
-	PlatformNamespace string `json:"-"`
-	APIKeyHash        string `json:"-"` // hex SHA-256 of the key
+// specFromRecord is the spec tenant.json records, without the platform namespace and key hash.
+func specFromRecord(r contract.TenantRecord) Spec {
+	return Spec{
+		Name: r.Name, DisplayName: r.DisplayName, Tier: r.Tier, Quota: r.Quota, QuotaFields: r.QuotaFields,
+		AllowedModels: r.AllowedModels, Admins: r.Admins, NetworkIsolation: r.NetworkIsolation,
+		DataRetentionDays: r.DataRetentionDays, APIKeyVersion: r.APIKeyVersion, APIKeyID: r.APIKeyID, Billing: r.Billing,
+	}
 }
 
 // Namespace is the tenant's namespace name.
 func Namespace(name string) string { return NamespacePrefix + name }
 
 // SecretName is the name of the key Secret in the platform namespace.
-func SecretName(name string) string { return fmt.Sprintf(secretNameTemplate, name) }
+func SecretName(name string) string { return contract.KeySecretName(name) }
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
@@ -195,7 +202,7 @@ func KeyID(key string) string { return "ollmk_" + KeyHash(key)[:apiKeyIDHexLengt
 func labels(s Spec) map[string]any {
 	return map[string]any{
 		clients.ManagedByLabel: clients.ManagedByValue,
-		PartOfLabel:            "octollm",
+		PartOfLabel:            contract.PartOfValue,
 		TenantLabel:            s.Name,
 	}
 }
@@ -318,7 +325,7 @@ func (s Spec) AdminsBinding() *unstructured.Unstructured {
 
 // Record is tenant.json: what the gateway needs to authenticate and meter the tenant.
 func (s Spec) Record() ([]byte, error) {
-	r := s
+	r := s.TenantRecord()
 	r.AllowedModels = sortedCopy(s.AllowedModels)
 	r.Admins = sortedCopy(s.Admins)
 	return json.Marshal(r)
@@ -346,26 +353,27 @@ func (s Spec) KeySecret() (*unstructured.Unstructured, error) {
 	m["labels"].(map[string]any)[KindLabel] = APIKeyKind
 	enc := func(v string) string { return base64.StdEncoding.EncodeToString([]byte(v)) }
 	return object("v1", "Secret", m, map[string]any{"type": "Opaque", "data": map[string]any{
-		"key_id":         enc(s.APIKeyID),
-		"key_sha256":     enc(s.APIKeyHash),
-		"allowed_models": enc(string(models)),
-		"quota":          enc(string(quota)),
-		SpecKey:          enc(string(record)),
+		contract.KeySecretKeyID:         enc(s.APIKeyID),
+		contract.KeySecretSHA256:        enc(s.APIKeyHash),
+		contract.KeySecretAllowedModels: enc(string(models)),
+		contract.KeySecretQuota:         enc(string(quota)),
+		contract.KeySecretRecord:        enc(string(record)),
 	}}), nil
 }
 
 // ParseRecord reads tenant.json and the key hash back from a key Secret.
 func ParseRecord(secret *unstructured.Unstructured) (Spec, error) {
-	var s Spec
+	var rec contract.TenantRecord
 	data, _, _ := unstructured.NestedStringMap(secret.Object, "data")
 	raw, err := base64.StdEncoding.DecodeString(data[SpecKey])
 	if err != nil {
-		return s, fmt.Errorf("secret %s/%s: %s is not base64: %w", secret.GetNamespace(), secret.GetName(), SpecKey, err)
+		return Spec{}, fmt.Errorf("secret %s/%s: %s is not base64: %w", secret.GetNamespace(), secret.GetName(), SpecKey, err)
 	}
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return s, fmt.Errorf("secret %s/%s: %s is not the tenant record: %w", secret.GetNamespace(), secret.GetName(), SpecKey, err)
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return specFromRecord(rec), fmt.Errorf("secret %s/%s: %s is not the tenant record: %w", secret.GetNamespace(), secret.GetName(), SpecKey, err)
 	}
-	hash, _ := base64.StdEncoding.DecodeString(data["key_sha256"])
+	s := specFromRecord(rec)
+	hash, _ := base64.StdEncoding.DecodeString(data[contract.KeySecretSHA256])
 	s.APIKeyHash = string(hash)
 	return s, nil
 }
