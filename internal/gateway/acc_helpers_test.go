@@ -238,7 +238,7 @@ func statusOf(err error) int {
 }
 
 // metricAtLeast checks that the gateway's /metrics has the series line with a value >= min.
-func metricAtLeast(g *gatewayProcess, series string, min float64) error {
+func metricAtLeast(g *gatewayProcess, series string, least float64) error {
 	resp, err := http.Get(g.url + "/metrics")
 	if err != nil {
 		return err
@@ -254,8 +254,8 @@ func metricAtLeast(g *gatewayProcess, series string, min float64) error {
 			if err != nil {
 				return err
 			}
-			if f < min {
-				return fmt.Errorf("%s = %v, want at least %v", series, f, min)
+			if f < least {
+				return fmt.Errorf("%s = %v, want at least %v", series, f, least)
 			}
 			return nil
 		}
