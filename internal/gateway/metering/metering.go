@@ -102,15 +102,17 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/billing/meterevent"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // Meter event names and payload keys, as the octollm_billing_plan resource creates the meters.
 const (
-	EventAPICalls       = "octollm_api_calls"
-	EventLLMTokens      = "octollm_llm_tokens"
-	EventComputeSeconds = "octollm_compute_seconds"
-	PayloadCustomerKey  = "stripe_customer_id"
-	PayloadValueKey     = "value"
+	EventAPICalls       = contract.MeterAPICalls
+	EventLLMTokens      = contract.MeterLLMTokens
+	EventComputeSeconds = contract.MeterComputeSeconds
+	PayloadCustomerKey  = contract.MeterCustomerPayloadKey
+	PayloadValueKey     = contract.MeterValuePayloadKey
 )
 
 // Defaults for the zero values of [Config].
