@@ -96,6 +96,8 @@ func startGateway(t *testing.T, namespace, stripeKey, spoolDir string) *gatewayP
 		"OCTOLLM_GATEWAY_SPOOL_DIR="+spoolDir,
 		"OCTOLLM_GATEWAY_UPSTREAM_TIMEOUT=10s",
 		"OCTOLLM_GATEWAY_LOG_LEVEL=debug",
+		// The fallback checks fail a model four times in a row; keep it in service for them.
+		"OCTOLLM_GATEWAY_CIRCUIT_FAILURES=10",
 	)
 	g := &gatewayProcess{t: t, url: "http://" + listen, listen: listen, env: env, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	g.start()
