@@ -264,3 +264,12 @@ func metricAtLeast(g *gatewayProcess, series string, least float64) error {
 	}
 	return fmt.Errorf("no series %s in /metrics", series)
 }
+
+// errorMessage is the message of the gateway's error body, as the SDK decoded it.
+func errorMessage(err error) string {
+	var apiErr *openai.Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Message
+	}
+	return fmt.Sprint(err)
+}

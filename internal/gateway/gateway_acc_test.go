@@ -228,7 +228,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					}
 					// A model the tenant may not use: 403 naming what it may use.
 					_, err = acme.Chat.Completions.New(ctx, chatParams("gpt-4.1", "hi", 0.7))
-					if statusOf(err) != http.StatusForbidden || !strings.Contains(err.Error(), "claude-haiku-4-5, gpt-4o, gpt-4o-mini") {
+					if statusOf(err) != http.StatusForbidden || !strings.Contains(errorMessage(err), "it may use: claude-haiku-4-5, gpt-4o, gpt-4o-mini") {
 						return fmt.Errorf("model not allowed: %v, want 403 listing the allowed models", err)
 					}
 					// GET /v1/models lists the tenant's models.
@@ -418,6 +418,10 @@ func TestAccGateway_endToEnd(t *testing.T) {
 							return err
 						}
 						served(w.acme, c.Usage.TotalTokens)
+					}
+					// The crash must interrupt something: usage Stripe has not acknowledged yet.
+					if err := metricAtLeast(gw, "octollm_gateway_usage_pending", 1); err != nil {
+						return fmt.Errorf("before the SIGKILL: %w", err)
 					}
 					gw.stop(syscall.SIGKILL)
 					acctest.StripeFaultSettings(t, map[string]any{"latency": "0s", "only": ""})
