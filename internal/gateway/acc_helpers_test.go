@@ -49,7 +49,7 @@ func gatewayBinary(t *testing.T) string {
 		cmd.Dir = root
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			buildErr = fmt.Errorf("build octollm-gateway: %v\n%s", err, out)
+			buildErr = fmt.Errorf("build octollm-gateway: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {

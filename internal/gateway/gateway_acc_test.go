@@ -218,18 +218,18 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					// acme's own route for code tasks.
 					c, err = acme.Chat.Completions.New(ctx, chatParams("auto", "Write a loop", 0.7), option.WithHeader(contract.HeaderTaskType, "code"), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get(contract.HeaderModel) != "gpt-4o" || resp.Header.Get(contract.HeaderRoute) != w.acme+"/code" {
-						return fmt.Errorf("code task: err %v, served by %q over %q; want gpt-4o over %s/code", err, resp.Header.Get(contract.HeaderModel), resp.Header.Get(contract.HeaderRoute), w.acme)
+						return fmt.Errorf("code task: err %w, served by %q over %q; want gpt-4o over %s/code", err, resp.Header.Get(contract.HeaderModel), resp.Header.Get(contract.HeaderRoute), w.acme)
 					}
 					served(w.acme, c.Usage.TotalTokens)
 
 					// A wrong key: 401.
 					if _, err := gw.client("ollm_wrong").Chat.Completions.New(ctx, chatParams("auto", "hi", 0.7)); statusOf(err) != http.StatusUnauthorized {
-						return fmt.Errorf("wrong key: %v, want 401", err)
+						return fmt.Errorf("wrong key: %w, want 401", err)
 					}
 					// A model the tenant may not use: 403 naming what it may use.
 					_, err = acme.Chat.Completions.New(ctx, chatParams("gpt-4.1", "hi", 0.7))
 					if statusOf(err) != http.StatusForbidden || !strings.Contains(errorMessage(err), "it may use: claude-haiku-4-5, gpt-4o, gpt-4o-mini") {
-						return fmt.Errorf("model not allowed: %v, want 403 listing the allowed models", err)
+						return fmt.Errorf("model not allowed: %w, want 403 listing the allowed models", err)
 					}
 					// GET /v1/models lists the tenant's models.
 					page, err := acme.Models.List(ctx)
@@ -264,7 +264,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					// The Anthropic adapter: claude-haiku-4-5 goes to the Messages API.
 					c, err = acme.Chat.Completions.New(ctx, chatParams("claude-haiku-4-5", "Hello Claude", 0.7), option.WithResponseInto(&resp))
 					if err != nil || c.Model != "claude-haiku-4-5" || c.Choices[0].Message.Content == "" || c.Usage.PromptTokens == 0 {
-						return fmt.Errorf("anthropic adapter: %v %+v", err, c)
+						return fmt.Errorf("anthropic adapter: %w %+v", err, c)
 					}
 					served(w.acme, c.Usage.TotalTokens)
 
@@ -273,7 +273,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					llmAdmin(t, http.MethodPut, "/faults/llm", map[string]any{"kind": "unavailable", "model": "gpt-4o-mini", "count": 2})
 					c, err = acme.Chat.Completions.New(ctx, chatParams("auto", "Fall back please", 0.7), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get(contract.HeaderModel) != "claude-haiku-4-5" {
-						return fmt.Errorf("fallback: err %v, served by %q; want claude-haiku-4-5", err, resp.Header.Get(contract.HeaderModel))
+						return fmt.Errorf("fallback: err %w, served by %q; want claude-haiku-4-5", err, resp.Header.Get(contract.HeaderModel))
 					}
 					served(w.acme, c.Usage.TotalTokens)
 					llmAdmin(t, http.MethodPut, "/faults/llm", map[string]any{"kind": "unavailable", "model": "gpt-4o-mini", "count": 2})
@@ -286,7 +286,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 						acc.AddChunk(stream.Current())
 					}
 					if err := stream.Err(); err != nil || resp.Header.Get(contract.HeaderModel) != "claude-haiku-4-5" || acc.Choices[0].Message.Content == "" {
-						return fmt.Errorf("streamed fallback: err %v, served by %q; want claude-haiku-4-5 with text", err, resp.Header.Get(contract.HeaderModel))
+						return fmt.Errorf("streamed fallback: err %w, served by %q; want claude-haiku-4-5 with text", err, resp.Header.Get(contract.HeaderModel))
 					}
 					served(w.acme, acc.Usage.TotalTokens)
 					llmAdmin(t, http.MethodDelete, "/faults/llm", nil)
@@ -296,18 +296,18 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					prompt := "What is the capital of France? " + w.acme
 					first, err := acme.Chat.Completions.New(ctx, chatParams("auto", prompt, 0), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get("X-OctoLLM-Cache") != "miss" {
-						return fmt.Errorf("first cached request: %v, cache %q", err, resp.Header.Get("X-OctoLLM-Cache"))
+						return fmt.Errorf("first cached request: %w, cache %q", err, resp.Header.Get("X-OctoLLM-Cache"))
 					}
 					served(w.acme, first.Usage.TotalTokens)
 					second, err := acme.Chat.Completions.New(ctx, chatParams("auto", prompt, 0), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get("X-OctoLLM-Cache") != "hit" || second.Choices[0].Message.Content != first.Choices[0].Message.Content {
-						return fmt.Errorf("repeated request: %v, cache %q; want a hit with the same answer", err, resp.Header.Get("X-OctoLLM-Cache"))
+						return fmt.Errorf("repeated request: %w, cache %q; want a hit with the same answer", err, resp.Header.Get("X-OctoLLM-Cache"))
 					}
 					served(w.acme, 0) // a cache hit is an API call with no tokens
 					globexCalls = append(globexCalls, time.Now())
 					g, err := gw.client(globexKey).Chat.Completions.New(ctx, chatParams("auto", prompt, 0), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get("X-OctoLLM-Cache") != "miss" {
-						return fmt.Errorf("globex's identical request: %v, cache %q; want a miss (never acme's entry)", err, resp.Header.Get("X-OctoLLM-Cache"))
+						return fmt.Errorf("globex's identical request: %w, cache %q; want a miss (never acme's entry)", err, resp.Header.Get("X-OctoLLM-Cache"))
 					}
 					served(w.globex, g.Usage.TotalTokens)
 
@@ -367,7 +367,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					})
 					c, err = acme.Chat.Completions.New(ctx, chatParams("auto", "still served", 0.7), option.WithResponseInto(&resp))
 					if err != nil || resp.Header.Get(contract.HeaderRoute) != chatRoute || resp.Header.Get(contract.HeaderModel) != "gpt-4o-mini" {
-						return fmt.Errorf("after a bad route.json: %v, route %q; want the last good %s", err, resp.Header.Get(contract.HeaderRoute), chatRoute)
+						return fmt.Errorf("after a bad route.json: %w, route %q; want the last good %s", err, resp.Header.Get(contract.HeaderRoute), chatRoute)
 					}
 					served(w.acme, c.Usage.TotalTokens)
 					cm, err = kube.CoreV1().ConfigMaps(w.platform).Get(ctx, cmName, metav1.GetOptions{})
@@ -393,7 +393,7 @@ func TestAccGateway_endToEnd(t *testing.T) {
 					var resp *http.Response
 					eventually(t, 15*time.Second, "the old key refused after rotation", func() error {
 						if _, err := gw.client(oldAcmeKey).Chat.Completions.New(ctx, chatParams("auto", "old key", 0.7)); statusOf(err) != http.StatusUnauthorized {
-							return fmt.Errorf("old key: %v", err)
+							return fmt.Errorf("old key: %w", err)
 						}
 						return nil
 					})

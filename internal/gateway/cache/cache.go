@@ -142,7 +142,7 @@ func checkKey(key string) error {
 		return ErrKey
 	}
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if c := key[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return ErrKey
 		}
 	}

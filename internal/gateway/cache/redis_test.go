@@ -3,8 +3,10 @@ package cache_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -44,7 +46,11 @@ func startRedis(t testing.TB) string {
 			t.Fatalf("start redis-server: %v", err)
 		}
 		exited := make(chan struct{})
-		go func() { cmd.Wait(); close(exited) }()
+		go func() {
+			// The server is always killed, so Wait reports the signal; only its exit matters.
+			_ = cmd.Wait()
+			close(exited)
+		}()
 		url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
 		opts, _ := redis.ParseURL(url)
 		c := redis.NewClient(opts)
@@ -67,12 +73,16 @@ func startRedis(t testing.TB) string {
 		c.Close()
 		if lastErr == nil {
 			t.Cleanup(func() {
-				cmd.Process.Kill()
+				if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+					t.Errorf("kill redis-server: %v", err)
+				}
 				<-exited
 			})
 			return url
 		}
-		cmd.Process.Kill()
+		if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			t.Fatalf("kill redis-server: %v", err)
+		}
 		<-exited
 	}
 	t.Fatalf("redis-server did not start: %v", lastErr)

@@ -56,8 +56,8 @@ import (
 // Limit names, as in the tenant quota and the route budget.
 const (
 	RequestsPerMinute = "requests_per_minute"
-	TokensPerMonth    = "llm_tokens_per_month"
-	TokensPerMinute   = "tokens_per_minute"
+	TokensPerMonth    = "llm_tokens_per_month" //nolint:gosec // G101: a quota limit name, not a credential
+	TokensPerMinute   = "tokens_per_minute"    //nolint:gosec // G101: a quota limit name, not a credential
 	USDPerDay         = "usd_per_day"
 )
 
@@ -144,13 +144,13 @@ var allow = Decision{Allowed: true, Remaining: -1}
 // rejection keeps the rejection that lasts longest: retrying after a shorter one is useless.
 type rejection struct{ d *Decision }
 
-func (r *rejection) add(scope, limit, max string, retry time.Duration) {
+func (r *rejection) add(scope, limit, ceiling string, retry time.Duration) {
 	if r.d != nil && r.d.RetryAfter >= retry {
 		return
 	}
 	r.d = &Decision{
 		Limit: limit, Scope: scope, RetryAfter: retry,
-		Reason: fmt.Sprintf("%s: %s limit of %s reached; retry in %s", scope, limit, max, retryText(retry)),
+		Reason: fmt.Sprintf("%s: %s limit of %s reached; retry in %s", scope, limit, ceiling, retryText(retry)),
 	}
 }
 

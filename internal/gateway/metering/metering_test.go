@@ -3,6 +3,7 @@ package metering
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -255,7 +256,7 @@ func TestDeliversUsagePerCustomer(t *testing.T) {
 	recs := makeRecords(120, env.customers)
 	recs[5].InputTokens, recs[5].OutputTokens, recs[5].UpstreamSeconds = 0, 0, 0 // only api_calls
 	reportAll(t, m, recs)
-	if err := m.Report(Record{RequestID: "x", Tenant: "free"}); err != ErrNoCustomer {
+	if err := m.Report(Record{RequestID: "x", Tenant: "free"}); !errors.Is(err, ErrNoCustomer) {
 		t.Errorf("Report without customer = %v, want ErrNoCustomer", err)
 	}
 	closeMeter(t, m)
@@ -268,7 +269,7 @@ func TestDeliversUsagePerCustomer(t *testing.T) {
 	if st.Events != 3*120-2 || env.mw.posts.Load() != 3*120-2 {
 		t.Errorf("events = %d, posts = %d, want %d (zero values skipped)", st.Events, env.mw.posts.Load(), 3*120-2)
 	}
-	if err := m.Report(recs[0]); err != ErrClosed {
+	if err := m.Report(recs[0]); !errors.Is(err, ErrClosed) {
 		t.Errorf("Report after Close = %v, want ErrClosed", err)
 	}
 	if names, _ := spoolFiles(t, dir); !slices.Equal(names, []string{lockName}) {
@@ -661,7 +662,8 @@ func TestCrashWhileReporting(t *testing.T) {
 			EventName: stripe.String(EventAPICalls), Identifier: stripe.String(rec.RequestID + "-api_calls"),
 			Payload: map[string]string{PayloadCustomerKey: env.customers[0], PayloadValueKey: "1"},
 		})
-		if se, isSE := err.(*stripe.Error); !isSE || !isDuplicate(se) {
+		var se *stripe.Error
+		if !errors.As(err, &se) || !isDuplicate(se) {
 			t.Fatalf("request %s was not billed (sending it again: %v)", id, err)
 		}
 	}

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -247,7 +248,8 @@ func TestAnthropicStream(t *testing.T) {
 func TestAnthropicStreamErrorEvent(t *testing.T) {
 	st := For("anthropic").NewStream("smart")
 	_, _, err := st.Event("error", []byte(`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`))
-	info, ok := err.(*ErrorInfo)
+	var info *ErrorInfo
+	ok := errors.As(err, &info)
 	if !ok || info.Class != ClassServerError || info.Message != "Overloaded" {
 		t.Fatalf("err = %#v", err)
 	}

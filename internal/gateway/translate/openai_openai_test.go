@@ -2,6 +2,7 @@ package translate
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -128,7 +129,8 @@ func TestOpenAIStream(t *testing.T) {
 func TestOpenAIStreamErrorEvent(t *testing.T) {
 	st := For("openai").NewStream("fast")
 	_, _, err := st.Event("", []byte(`{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}`))
-	info, ok := err.(*ErrorInfo)
+	var info *ErrorInfo
+	ok := errors.As(err, &info)
 	if !ok || info.Class != ClassServerError || !strings.HasPrefix(info.Message, "The server had an error") {
 		t.Fatalf("err = %#v", err)
 	}

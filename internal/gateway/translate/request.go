@@ -129,7 +129,7 @@ func DecodeChatRequest(body []byte) (*ChatRequest, error) {
 	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, fmt.Errorf("request body: invalid JSON: %v", err)
+			return nil, fmt.Errorf("request body: invalid JSON: %w", err)
 		}
 		return nil, errors.New("request body: must be a JSON object")
 	}
@@ -178,7 +178,7 @@ func DecodeChatRequest(body []byte) (*ChatRequest, error) {
 	req.Messages = make([]Message, len(rawMessages))
 	for i, rm := range rawMessages {
 		if err := req.Messages[i].decode(rm); err != nil {
-			return nil, fmt.Errorf("messages[%d].%v", i, err)
+			return nil, fmt.Errorf("messages[%d].%w", i, err)
 		}
 	}
 	if len(rawStop) > 0 {

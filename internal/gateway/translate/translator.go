@@ -140,9 +140,9 @@ func bodyMessage(status int, body []byte) string {
 		}
 		return "HTTP " + strconv.Itoa(status)
 	}
-	const max = 300
-	if len(s) > max {
-		s = s[:max] + "..."
+	const maxLen = 300
+	if len(s) > maxLen {
+		s = s[:maxLen] + "..."
 	}
 	return s
 }

@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/octollm/terraform-provider-octollm/internal/gateway/translate"
 	"github.com/openai/openai-go/v3"
+
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/translate"
 )
 
 const openAICompletion = `{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I assist you today?","refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":19,"completion_tokens":10,"total_tokens":29},"service_tier":"default","system_fingerprint":"fp_06737a9306"}`
@@ -69,11 +70,17 @@ func chatRequest(t *testing.T, body string) *translate.ChatRequest {
 	return req
 }
 
+// writeBody writes a canned upstream response. A failed write means the client under test has
+// gone away, and the test then fails on the error that client reports, so it is not checked here.
+func writeBody(w io.Writer, body string) {
+	_, _ = io.WriteString(w, body)
+}
+
 func writeSSE(w http.ResponseWriter, transcript string) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
 	for _, part := range strings.SplitAfter(transcript, "\n\n") {
-		io.WriteString(w, part)
+		writeBody(w, part)
 		w.(http.Flusher).Flush()
 	}
 }
@@ -96,7 +103,7 @@ func TestCompleteOpenAI(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, openAICompletion)
+		writeBody(w, openAICompletion)
 	})
 	got, err := c.Complete(context.Background(), "openai", "gpt-4o-mini", "fast", chatRequest(t, `{"model":"fast","messages":[{"role":"user","content":"hi"}]}`))
 	if err != nil {
@@ -121,10 +128,10 @@ func TestCompleteAnthropic(t *testing.T) {
 		if r.URL.Path != "/v1/messages" || r.Header.Get("x-api-key") != "key-anthropic" || r.Header.Get("anthropic-version") != "2023-06-01" ||
 			body["model"] != "claude-sonnet-4-5" || body["max_tokens"] != float64(4096) || body["system"] != "Be brief." {
 			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"type":"error","error":{"type":"invalid_request_error","message":"unexpected request"}}`)
+			writeBody(w, `{"type":"error","error":{"type":"invalid_request_error","message":"unexpected request"}}`)
 			return
 		}
-		io.WriteString(w, anthropicMessage)
+		writeBody(w, anthropicMessage)
 	})
 	got, err := c.Complete(context.Background(), "anthropic", "claude-sonnet-4-5", "smart",
 		chatRequest(t, `{"model":"smart","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}]}`))
@@ -186,7 +193,7 @@ func TestStream(t *testing.T) {
 			}
 			for {
 				b, err := s.Next()
-				if err == io.EOF {
+				if errors.Is(err, io.EOF) {
 					break
 				}
 				if err != nil {
@@ -194,7 +201,7 @@ func TestStream(t *testing.T) {
 				}
 				add(b)
 			}
-			if _, err := s.Next(); err != io.EOF {
+			if _, err := s.Next(); !errors.Is(err, io.EOF) {
 				t.Errorf("Next after the end = %v, want io.EOF", err)
 			}
 			add(s.UsageChunk())
@@ -219,7 +226,7 @@ func TestStreamFailsBeforeFirstEvent(t *testing.T) {
 		c := upstreamServer(t, "openai", "openai", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "2")
 			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, `{"error":{"message":"The engine is currently overloaded, please try again later","type":"server_error"}}`)
+			writeBody(w, `{"error":{"message":"The engine is currently overloaded, please try again later","type":"server_error"}}`)
 		})
 		_, err := c.Stream(context.Background(), "openai", "gpt-4o-mini", "fast", chatRequest(t, `{"model":"fast","messages":[{"role":"user","content":"hi"}]}`))
 		e := asError(t, err)
@@ -282,7 +289,7 @@ func TestRateLimitRetryAfter(t *testing.T) {
 			c := upstreamServer(t, "p", tc.kind, func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Retry-After", tc.retryAfter)
 				w.WriteHeader(http.StatusTooManyRequests)
-				io.WriteString(w, tc.body)
+				writeBody(w, tc.body)
 			})
 			_, err := c.Complete(context.Background(), "p", "m", "m", chatRequest(t, `{"model":"m","messages":[{"role":"user","content":"hi"}]}`))
 			e := asError(t, err)
@@ -299,7 +306,7 @@ func TestRateLimitRetryAfter(t *testing.T) {
 func TestContextWindowNotRetryable(t *testing.T) {
 	c := upstreamServer(t, "anthropic", "anthropic", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
-		io.WriteString(w, `{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 215378 tokens > 200000 maximum"}}`)
+		writeBody(w, `{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 215378 tokens > 200000 maximum"}}`)
 	})
 	_, err := c.Complete(context.Background(), "anthropic", "claude", "smart", chatRequest(t, `{"model":"smart","messages":[{"role":"user","content":"hi"}]}`))
 	if e := asError(t, err); e.Class != translate.ClassContextWindow || e.Fallback() {
@@ -388,7 +395,7 @@ func TestSSEReader(t *testing.T) {
 	var got []string
 	for {
 		ev, data, err := r.next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -55,7 +55,7 @@ func ProvidersFromEnv(getenv func(string) string) (map[string]Provider, error) {
 		if v := strings.TrimSpace(getenv(URLVariable(kp.Name))); v != "" {
 			u, err := url.Parse(v)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %q is not a URL: %v", URLVariable(kp.Name), v, err)
+				return nil, fmt.Errorf("%s: %q is not a URL: %w", URLVariable(kp.Name), v, err)
 			}
 			if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return nil, fmt.Errorf("%s: %q must be an http:// or https:// URL such as https://llm.internal:8000/v1", URLVariable(kp.Name), v)
