@@ -49,7 +49,7 @@ const (
 	// APIKeyPrefix starts every tenant API key.
 	APIKeyPrefix = "ollm_"
 
-	keySecretNamePrefix = "octollm-tenant-"
+	keySecretNamePrefix = "octollm-tenant-" //nolint:gosec // G101: the prefix of a Secret object's name, not a credential
 	keySecretNameSuffix = "-key"
 )
 

@@ -18,7 +18,7 @@ func lockDir(path string) (io.Closer, error) {
 		return nil, fmt.Errorf("metering: open spool lock: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
+		_ = f.Close() // the lock file holds no data: the flock error is the one to report
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("metering: spool directory %s is in use by another process", path[:len(path)-len(lockName)-1])
 		}

@@ -365,8 +365,23 @@ func (m *Meter) Stats() Stats {
 		CorruptLines: m.st.corrupt.Load(),
 		IOErrors:     m.st.ioErr.Load(),
 	}
-	s.Pending = int64(s.Recovered+s.Spooled) - int64(s.Delivered+s.DeadLettered)
+	s.Pending = signedDiff(s.Recovered+s.Spooled, s.Delivered+s.DeadLettered)
 	return s
+}
+
+// signedDiff returns a-b as an int64: negative while the counters, loaded one at a time, are
+// momentarily out of step, and saturated at the int64 range, which real counts never approach.
+func signedDiff(a, b uint64) int64 {
+	if a >= b {
+		if d := a - b; d <= math.MaxInt64 {
+			return int64(d)
+		}
+		return math.MaxInt64
+	}
+	if d := b - a; d <= math.MaxInt64 {
+		return -int64(d)
+	}
+	return math.MinInt64
 }
 
 // Close stops accepting records (Report returns ErrClosed), then sends everything spooled and

@@ -21,7 +21,7 @@ type job struct {
 	seg       *segment
 	idx       uint64
 	rec       Record
-	remaining atomic.Int32
+	remaining atomic.Int64
 	mu        sync.Mutex
 	dead      []deadLetter
 }
@@ -56,7 +56,7 @@ func (m *Meter) reader() {
 	var cur *segment
 	defer func() {
 		if f != nil {
-			f.Close()
+			_ = f.Close() // opened read-only: closing it cannot lose data
 		}
 	}()
 	for {
@@ -89,7 +89,7 @@ func (m *Meter) reader() {
 
 		if cur != seg {
 			if f != nil {
-				f.Close()
+				_ = f.Close() // opened read-only: closing it cannot lose data
 			}
 			var err error
 			if f, err = os.Open(seg.path); err != nil {
@@ -128,7 +128,7 @@ func (m *Meter) reader() {
 		seg.readDone = true
 		m.smu.Unlock()
 		if f != nil {
-			f.Close()
+			_ = f.Close() // opened read-only: closing it cannot lose data
 		}
 		f, cur = nil, nil
 		m.acks <- ackMsg{check: seg}
@@ -161,7 +161,7 @@ func (m *Meter) dispatch(seg *segment, line []byte) bool {
 	}
 	j := &job{seg: seg, idx: idx, rec: rec}
 	evs := eventsOf(j)
-	j.remaining.Store(int32(len(evs)))
+	j.remaining.Store(int64(len(evs)))
 	for _, ev := range evs {
 		select {
 		case m.events <- ev:
@@ -320,14 +320,14 @@ func (m *Meter) acker() {
 	var dlf *os.File
 	defer func() {
 		if dlf != nil {
-			dlf.Close()
+			_ = dlf.Close() // every dead letter was fsynced when written: closing loses nothing
 		}
 		m.smu.Lock()
 		segs := append([]*segment(nil), m.segs...)
 		m.smu.Unlock()
 		for _, s := range segs {
 			if s.ackF != nil {
-				s.ackF.Close()
+				_ = s.ackF.Close() // every acknowledgement was fsynced when written: closing loses nothing
 			}
 		}
 	}()
@@ -447,7 +447,7 @@ func (m *Meter) openAppend(path string) (*os.File, error) {
 	}
 	if statErr != nil {
 		if err := syncDir(m.cfg.Dir); err != nil {
-			f.Close()
+			_ = f.Close() // nothing was written yet: the syncDir error is the one to report
 			return nil, err
 		}
 	}
@@ -470,7 +470,7 @@ func (m *Meter) compact(seg *segment) {
 	}
 	m.smu.Unlock()
 	if seg.ackF != nil {
-		seg.ackF.Close()
+		_ = seg.ackF.Close() // the segment is done and its ack file is removed next
 		seg.ackF = nil
 	}
 	// The spool first: an ack file left alone by a crash here is removed at the next Open.

@@ -49,7 +49,7 @@ func (c *Client) Stream(ctx context.Context, provider, upstreamModel, clientMode
 		s.readEvent()
 	}
 	if s.err != nil {
-		s.Close()
+		_ = s.Close() // the stream failed: s.err is what the caller needs, not the body's close
 		return nil, s.err
 	}
 	s.firstEvent = time.Since(start)
@@ -103,7 +103,7 @@ func (s *Stream) readEvent() {
 		s.done = true
 		// Reading the (normally empty) rest lets the connection go back to the pool.
 		_, _ = io.Copy(io.Discard, io.LimitReader(s.resp.Body, 4<<10))
-		s.resp.Body.Close()
+		_ = s.resp.Body.Close() // every event is read: a close error cannot affect the stream
 	}
 }
 

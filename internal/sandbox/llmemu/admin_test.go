@@ -62,7 +62,7 @@ func TestAdminRejectsBadSettings(t *testing.T) {
 		{"/faults/llm", `{"kind":"unavailable","retry_after_seconds":1}`, `retry_after_seconds: applies to kind "rate_limit" only`},
 		{"/faults/llm", `{"kind":"rate_limit","retry_after_seconds":-1}`, "retry_after_seconds -1"},
 		{"/faults/llm", `{"kind":"timeout","hold":"soon"}`, `hold "soon": want a Go duration`},
-		{"/faults/llm", `{"kind":"unavailable","modle":"x"}`, `unknown field "modle"`},
+		{"/faults/llm", `{"kind":"unavailable","flavour":"x"}`, `unknown field "flavour"`},
 		{"/faults/llm", ``, "empty body"},
 		{"/llm/latency", `{"time_to_first_token":"fast"}`, `time_to_first_token "fast": want a Go duration`},
 		{"/llm/latency", `{"time_to_first_token":"-1s"}`, `time_to_first_token "-1s"`},

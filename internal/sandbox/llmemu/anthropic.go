@@ -195,7 +195,8 @@ func anthropicFault(w http.ResponseWriter, r *http.Request, f *activeFault, inpu
 func writeAnthropicError(w http.ResponseWriter, status int, typ, message string) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	out := append((*buf)[:0], `{"type":"error","error":{"type":`...)
+	out := (*buf)[:0]
+	out = append(out, `{"type":"error","error":{"type":`...)
 	out = appendJSONString(out, typ)
 	out = append(out, `,"message":`...)
 	out = appendJSONString(out, message)

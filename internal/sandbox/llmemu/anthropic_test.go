@@ -11,7 +11,7 @@ import (
 )
 
 func messageParams(model string, maxTokens int64, system string, user ...string) anthropic.MessageNewParams {
-	p := anthropic.MessageNewParams{Model: anthropic.Model(model), MaxTokens: maxTokens}
+	p := anthropic.MessageNewParams{Model: model, MaxTokens: maxTokens}
 	if system != "" {
 		p.System = []anthropic.TextBlockParam{{Text: system}}
 	}
@@ -30,7 +30,7 @@ func TestMessageWithAnthropicSDK(t *testing.T) {
 	}
 	contents := []string{"Be brief.", "Hello, Claude"}
 	want, n := Reply("claude-sonnet-4-5", contents, 1024)
-	if !strings.HasPrefix(msg.ID, "msg_") || msg.Type != "message" || msg.Role != "assistant" || string(msg.Model) != "claude-sonnet-4-5" {
+	if !strings.HasPrefix(msg.ID, "msg_") || msg.Type != "message" || msg.Role != "assistant" || msg.Model != "claude-sonnet-4-5" {
 		t.Errorf("id, type, role, model = %q, %q, %q, %q", msg.ID, msg.Type, msg.Role, msg.Model)
 	}
 	if len(msg.Content) != 1 || msg.Content[0].Type != "text" || msg.Content[0].Text != want {

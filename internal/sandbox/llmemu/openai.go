@@ -141,7 +141,8 @@ func (e *Emulator) chatCompletions(w http.ResponseWriter, r *http.Request) {
 	// Every chunk opens alike: prefix is `data: {"id":...,"choices":[`.
 	prefixBuf := getBuffer()
 	defer putBuffer(prefixBuf)
-	prefix := append((*prefixBuf)[:0], `data: {"id":"`...)
+	prefix := (*prefixBuf)[:0]
+	prefix = append(prefix, `data: {"id":"`...)
 	prefix = e.appendID(prefix, "chatcmpl-")
 	prefix = append(prefix, `","object":"chat.completion.chunk","created":`...)
 	prefix = strconv.AppendInt(prefix, time.Now().Unix(), 10)
@@ -255,7 +256,8 @@ func retryAfterSeconds(d time.Duration) int {
 func writeOpenAIError(w http.ResponseWriter, status int, typ, param, code, message string) {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	out := append((*buf)[:0], `{"error":{"message":`...)
+	out := (*buf)[:0]
+	out = append(out, `{"error":{"message":`...)
 	out = appendJSONString(out, message)
 	out = append(out, `,"type":`...)
 	out = appendJSONString(out, typ)

@@ -107,7 +107,7 @@ func TestChatCompletionHonoursMaxTokens(t *testing.T) {
 			}
 			text, n := Reply("gpt-4o", []string{"s", "u"}, int(tc.want))
 			if got.Usage.CompletionTokens != tc.want || int64(n) != tc.want || got.Choices[0].Message.Content != text ||
-				string(got.Choices[0].FinishReason) != tc.finish {
+				got.Choices[0].FinishReason != tc.finish {
 				t.Errorf("got %q (%d tokens, %s); want %q (%d tokens, %s)", got.Choices[0].Message.Content,
 					got.Usage.CompletionTokens, got.Choices[0].FinishReason, text, tc.want, tc.finish)
 			}

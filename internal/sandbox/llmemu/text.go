@@ -92,8 +92,11 @@ type reply struct {
 	n     int
 }
 
-// appendPiece appends token i of the reply, unescaped, to dst.
+// appendPiece appends token i (0 <= i < r.n) of the reply, unescaped, to dst.
 func (r *reply) appendPiece(dst []byte, i int) []byte {
+	if i >= replyPrefixTokens {
+		return append(append(dst, ' '), words[splitmix(r.seed+uint64(i))%uint64(len(words))]...)
+	}
 	switch i {
 	case 0:
 		return append(dst, "Emulated"...)
@@ -101,17 +104,16 @@ func (r *reply) appendPiece(dst []byte, i int) []byte {
 		return append(dst, " reply"...)
 	case 2:
 		return append(dst, " from"...)
-	case 3:
-		dst = append(dst, ' ')
-		dst = append(dst, r.model...)
-		return append(dst, ':')
 	}
-	return append(append(dst, ' '), words[splitmix(r.seed+uint64(i))%uint64(len(words))]...)
+	// The last token of the opening.
+	dst = append(dst, ' ')
+	dst = append(dst, r.model...)
+	return append(dst, ':')
 }
 
 // appendJSONPiece appends token i of the reply to dst, escaped for the inside of a JSON string.
 func (r *reply) appendJSONPiece(dst []byte, i int) []byte {
-	if i == 3 {
+	if i == replyPrefixTokens-1 {
 		dst = append(dst, ' ')
 		dst = appendJSONStringBody(dst, r.model)
 		return append(dst, ':')
