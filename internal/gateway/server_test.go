@@ -33,7 +33,7 @@ func (d staticDirectory) Ready() bool                   { return true }
 
 const testKey = "ollm_unit_test_key"
 
-func testTenant(t *testing.T, name string, rpm int64, models ...string) *directory.Tenant {
+func testTenant(t testing.TB, name string, rpm int64, models ...string) *directory.Tenant {
 	t.Helper()
 	rec := contract.TenantRecord{Name: name, Tier: "standard", AllowedModels: models,
 		Quota: contract.Quota{RequestsPerMinute: rpm, LLMTokensPerMonth: 1_000_000}}
@@ -65,14 +65,14 @@ func testRoute(id string, mutate func(d *contract.RouteDocument)) *routing.Route
 }
 
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	emu *llmemu.Emulator
 	srv *Server
 	url string
 	m   *metrics.Metrics
 }
 
-func newHarness(t *testing.T, routes []*routing.Route, tenants ...*directory.Tenant) *harness {
+func newHarness(t testing.TB, routes []*routing.Route, tenants ...*directory.Tenant) *harness {
 	t.Helper()
 	emu, err := llmemu.New(llmemu.Config{})
 	if err != nil {
@@ -311,4 +311,28 @@ func TestStream_usageChunkAndFallbackBeforeFirstToken(t *testing.T) {
 	if strings.Contains(r.body, `"usage":{`) && strings.Contains(r.body, `"choices":[]`) {
 		t.Fatalf("usage chunk sent without stream_options.include_usage:\n%s", r.body)
 	}
+}
+
+// BenchmarkChatCompletion is one non-streamed request through the whole server (auth, route,
+// in-process limits, upstream call to the emulator, accounting), over real loopback HTTP.
+func BenchmarkChatCompletion(b *testing.B) {
+	h := newHarness(b, []*routing.Route{testRoute("r", nil)}, testTenant(b, "acme", 0, "gpt-4o"))
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req, _ := http.NewRequest(http.MethodPost, h.url+"/v1/chat/completions", strings.NewReader(hello))
+			req.Header.Set("Authorization", "Bearer "+testKey)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	})
 }
