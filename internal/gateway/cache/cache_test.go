@@ -15,6 +15,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/cache"
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/limits"
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/redistest"
 )
 
 var ctx = context.Background()
@@ -162,7 +163,7 @@ func TestMemoryLRU(t *testing.T) {
 }
 
 func TestRedis(t *testing.T) {
-	url := startRedis(t)
+	url := redistest.Start(t)
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/limits"
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/redistest"
 )
 
 // clock is a settable test clock.
@@ -36,7 +37,7 @@ func backends(t *testing.T, f func(t *testing.T, newStore func() limits.Store)) 
 		f(t, func() limits.Store { once.Do(func() { s = limits.NewMemory() }); return s })
 	})
 	t.Run("redis", func(t *testing.T) {
-		url := startRedis(t)
+		url := redistest.Start(t)
 		f(t, func() limits.Store {
 			s, err := limits.NewRedis(url)
 			if err != nil {
@@ -380,7 +381,7 @@ func TestInvalidInput(t *testing.T) {
 // Keys, expiries and the one-round-trip scripts against a real Redis, including after the
 // server forgets its scripts (SCRIPT FLUSH, as after a failover).
 func TestRedisKeys(t *testing.T) {
-	url := startRedis(t)
+	url := redistest.Start(t)
 	s, err := limits.NewRedis(url)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,6 @@
-package limits_test
+// Package redistest starts throwaway redis-server processes for the tests of the gateway packages
+// that share state through Redis (limits, cache). It is imported only by tests.
+package redistest
 
 import (
 	"bytes"
@@ -21,10 +23,10 @@ type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
 
-// startRedis starts a throwaway redis-server on a free loopback port for the test and returns its
+// Start starts a throwaway redis-server on a free loopback port for the test and returns its
 // URL; the server stops when the test ends. A missing redis-server fails the test: `make tools`
 // installs it (and `make test` runs it).
-func startRedis(t testing.TB) string {
+func Start(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -37,7 +39,7 @@ func startRedis(t testing.TB) string {
 			t.Fatalf("free port: %v", err)
 		}
 		port := l.Addr().(*net.TCPAddr).Port
-		l.Close()
+		_ = l.Close() // only its port was wanted
 		var out bytes.Buffer
 		cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 			"--dir", t.TempDir(), "--protected-mode", "yes")
@@ -70,7 +72,7 @@ func startRedis(t testing.TB) string {
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
-		c.Close()
+		_ = c.Close() // a probe client; the server is what matters
 		if lastErr == nil {
 			t.Cleanup(func() {
 				if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
