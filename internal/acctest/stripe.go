@@ -77,3 +77,27 @@ func StripeFaultSettings(t *testing.T, settings map[string]any) {
 	}
 	t.Cleanup(func() { _ = put(map[string]any{"error_rate": 0, "latency": "0s", "only": ""}) })
 }
+
+// BillingPlanHCL is an octollm_billing_plan named name (its resource name too) that meters the
+// three usage keys the gateway reports: llm_tokens, api_calls and compute_seconds.
+func BillingPlanHCL(name string) string {
+	return fmt.Sprintf(`resource "octollm_billing_plan" %[1]q {
+  name = %[1]q
+  meter {
+    key                 = "llm_tokens"
+    display_name        = "LLM tokens"
+    unit_amount_decimal = "0.0002"
+  }
+  meter {
+    key                 = "api_calls"
+    display_name        = "API calls"
+    unit_amount_decimal = "0.01"
+  }
+  meter {
+    key                 = "compute_seconds"
+    display_name        = "Compute seconds"
+    unit_amount_decimal = "0.005"
+  }
+}
+`, name)
+}

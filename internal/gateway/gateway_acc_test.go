@@ -30,30 +30,10 @@ type world struct {
 	acme, globex        string // tenant names
 }
 
-const billingPlanHCL = `resource "octollm_billing_plan" "usage" {
-  name = "usage"
-  meter {
-    key                 = "llm_tokens"
-    display_name        = "LLM tokens"
-    unit_amount_decimal = "0.0002"
-  }
-  meter {
-    key                 = "api_calls"
-    display_name        = "API calls"
-    unit_amount_decimal = "0.01"
-  }
-  meter {
-    key                 = "compute_seconds"
-    display_name        = "Compute seconds"
-    unit_amount_decimal = "0.005"
-  }
-}
-`
-
 // config is a billing plan, two billed tenants, a global route and a tenant route. codeModel
 // is the acme code route's target; keyVersion rotates acme's key.
 func (w world) config(codeModel string, keyVersion int) string {
-	return acctest.StripeProvider(w.stripeKey, w.platform) + billingPlanHCL + fmt.Sprintf(`
+	return acctest.StripeProvider(w.stripeKey, w.platform) + acctest.BillingPlanHCL("usage") + fmt.Sprintf(`
 resource "octollm_tenant" "acme" {
   name                = %[1]q
   allowed_models      = ["gpt-4o-mini", "gpt-4o", "claude-haiku-4-5"]

@@ -75,25 +75,7 @@ func (c tenantConfig) hcl() string {
 	return b.String()
 }
 
-const planHCL = `resource "octollm_billing_plan" "standard" {
-  name = "standard"
-  meter {
-    key = "llm_tokens"
-    display_name = "LLM tokens"
-    unit_amount_decimal = "0.0002"
-  }
-  meter {
-    key = "api_calls"
-    display_name = "API calls"
-    unit_amount_decimal = "0.01"
-  }
-  meter {
-    key = "compute_seconds"
-    display_name = "Compute seconds"
-    unit_amount_decimal = "0.005"
-  }
-}
-`
+var planHCL = acctest.BillingPlanHCL("standard")
 
 // env is one test's world: its own platform namespace and its own Stripe account.
 type env struct {
