@@ -56,7 +56,17 @@ func (s *Server) chatCompletions(w http.ResponseWriter, r *http.Request) {
 	defer m.InFlight.Dec()
 	x := &exchange{id: newRequestID(), started: time.Now(), routeID: noRoute}
 	w.Header().Set(HeaderRequestID, x.id)
-	status := s.serveChat(w, r, x)
+	var status int
+	if n := s.inFlight.Add(1); s.o.MaxInFlight > 0 && n > s.o.MaxInFlight {
+		m.LimitRejections.WithLabelValues("max_in_flight", "reject").Inc()
+		w.Header().Set("Retry-After", "1")
+		status = http.StatusServiceUnavailable
+		writeError(w, status, "api_error", "overloaded", fmt.Sprintf(
+			"the gateway is serving its limit of %d requests (OCTOLLM_GATEWAY_MAX_IN_FLIGHT); retry shortly, or add replicas", s.o.MaxInFlight))
+	} else {
+		status = s.serveChat(w, r, x)
+	}
+	s.inFlight.Add(-1)
 	tenant, model := "", x.model
 	if x.tenant != nil {
 		tenant = x.tenant.Name

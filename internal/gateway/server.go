@@ -60,6 +60,9 @@ type Options struct {
 	QueueTimeout time.Duration
 	// UpstreamTimeout bounds one upstream attempt (default 120s).
 	UpstreamTimeout time.Duration
+	// MaxInFlight sheds load: a chat completion beyond this many in flight is answered 503 with
+	// Retry-After at once, instead of queueing until every request is late (0: no limit).
+	MaxInFlight int64
 }
 
 // Server serves the gateway's HTTP API.
@@ -67,6 +70,7 @@ type Server struct {
 	o        Options
 	planner  *routing.Planner
 	draining atomic.Bool
+	inFlight atomic.Int64
 	// semanticWarned records the routes whose semantic cache mode was reported unavailable.
 	semanticWarned syncSet
 }

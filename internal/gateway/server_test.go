@@ -336,3 +336,31 @@ func BenchmarkChatCompletion(b *testing.B) {
 		}
 	})
 }
+
+func TestMaxInFlight_shedsLoad(t *testing.T) {
+	h := newHarness(t, []*routing.Route{testRoute("r", nil)}, testTenant(t, "acme", 1000, "gpt-4o"))
+	h.srv.o.MaxInFlight = 1
+	if err := h.emu.SetLatency(llmemu.Latency{TimeToFirstToken: 500 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	slow := make(chan reply, 1)
+	go func() { slow <- h.chat(hello) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for testutil.ToFloat64(h.m.InFlight) < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never got in flight")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r := h.chat(hello)
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "1" ||
+		!strings.Contains(r.message, "the gateway is serving its limit of 1 requests (OCTOLLM_GATEWAY_MAX_IN_FLIGHT)") {
+		t.Fatalf("second request: %d %v %s; want 503 with Retry-After", r.status, r.header, r.body)
+	}
+	if first := <-slow; first.status != http.StatusOK {
+		t.Fatalf("first request: %d %s", first.status, first.body)
+	}
+	if r := h.chat(hello); r.status != http.StatusOK {
+		t.Fatalf("after the first finished: %d %s", r.status, r.body)
+	}
+}

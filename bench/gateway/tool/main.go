@@ -554,7 +554,7 @@ func startGateway(ctx context.Context, bin string, st *sandbox.State, o options,
 		}
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			g.stop()
-			return nil, fmt.Errorf("the gateway was not ready (GET /readyz 200 with %d tenants and %d routes) within 120s: %v; its log:\n%s", o.tenants, o.routes, ctx.Err(), g.logTail())
+			return nil, fmt.Errorf("the gateway was not ready (GET /readyz 200 with %d tenants and %d routes) within 120s: %w; its log:\n%s", o.tenants, o.routes, ctx.Err(), g.logTail())
 		}
 		if code := g.get("/readyz"); code == http.StatusOK {
 			m := g.metrics()

@@ -60,7 +60,7 @@ func New(usage UsageStats) *Metrics {
 		UpstreamErrors:   f.counterVec("octollm_gateway_upstream_errors_total", "Failed upstream attempts, by model and failure class.", "model", "class"),
 		Fallbacks:        f.counterVec("octollm_gateway_fallbacks_total", "Requests moved to a fallback model, by route and models.", "route", "from", "to"),
 		CircuitOpen:      f.counterVec("octollm_gateway_circuit_opened_total", "Times a model was taken out after consecutive failures.", "model"),
-		LimitRejections:  f.counterVec("octollm_gateway_limit_actions_total", "Requests over a limit, by limit and the action taken (reject, downgrade, queue).", "limit", "action"),
+		LimitRejections:  f.counterVec("octollm_gateway_limit_actions_total", "Requests over a limit, by limit (a quota, a budget, or max_in_flight) and the action taken (reject, downgrade, queue).", "limit", "action"),
 		LimitErrors:      f.counter("octollm_gateway_limit_store_errors_total", "Limit checks that failed (Redis unreachable); the gateway serves such requests (fails open)."),
 		CacheResults:     f.counterVec("octollm_gateway_cache_total", "Response cache lookups, by route and result (hit, miss).", "route", "result"),
 		CacheUnavailable: f.gaugeVec("octollm_gateway_cache_unavailable", "1 for a route whose cache mode the gateway cannot serve (semantic: no embedding model or vector store); it serves uncached.", "route", "mode"),

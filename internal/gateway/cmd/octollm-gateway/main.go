@@ -51,6 +51,7 @@ type config struct {
 	circuitFailures int
 	circuitCooldown time.Duration
 	cacheEntries    int
+	maxInFlight     int
 	logLevel        string
 }
 
@@ -107,6 +108,7 @@ func parseConfig(args []string) (config, error) {
 	s.duration(&c.upstreamTimeout, "upstream-timeout", "OCTOLLM_GATEWAY_UPSTREAM_TIMEOUT", 120*time.Second, "longest upstream attempt (and, when streaming, the longest wait for the next event)")
 	s.integer(&c.circuitFailures, "circuit-failures", "OCTOLLM_GATEWAY_CIRCUIT_FAILURES", 3, "consecutive failures that take a model out")
 	s.duration(&c.circuitCooldown, "circuit-cooldown", "OCTOLLM_GATEWAY_CIRCUIT_COOLDOWN", 10*time.Second, "how long a model stays out before a trial request")
+	s.integer(&c.maxInFlight, "max-in-flight", "OCTOLLM_GATEWAY_MAX_IN_FLIGHT", 1024, "chat completions served at once; more are answered 503 with Retry-After (0: no limit)")
 	s.integer(&c.cacheEntries, "cache-entries", "OCTOLLM_GATEWAY_CACHE_ENTRIES", 10000, "entries of the in-process response cache (without Redis)")
 	s.str(&c.logLevel, "log-level", "OCTOLLM_GATEWAY_LOG_LEVEL", "info", "debug, info, warn or error")
 	s.fs.Usage = func() {
@@ -231,7 +233,7 @@ func run(c config) error {
 	opts := gateway.Options{
 		Directory: dir, Upstream: upstream.New(providers), Limiter: limits.New(store, time.Now), Cache: respCache,
 		Metrics: m, Breaker: &routing.Breaker{Threshold: c.circuitFailures, Cooldown: c.circuitCooldown}, Log: log,
-		QueueTimeout: c.queueTimeout, UpstreamTimeout: c.upstreamTimeout,
+		QueueTimeout: c.queueTimeout, UpstreamTimeout: c.upstreamTimeout, MaxInFlight: int64(c.maxInFlight),
 	}
 	if meter != nil {
 		opts.Meter = meter
