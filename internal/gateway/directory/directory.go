@@ -134,10 +134,10 @@ func (d *Directory) Ready() bool { return d.ready.Load() }
 func (d *Directory) Run(ctx context.Context) error {
 	cmInformer := d.routeFactory.Core().V1().ConfigMaps().Informer()
 	secretInformer := d.keyFactory.Core().V1().Secrets().Informer()
-	if _, err := cmInformer.AddEventHandler(handler(d.routeChanged, d.routeDeleted)); err != nil {
+	if _, err := cmInformer.AddEventHandler(watch(d, "route", d.routes, ParseRoute)); err != nil {
 		return err
 	}
-	if _, err := secretInformer.AddEventHandler(handler(d.keyChanged, d.keyDeleted)); err != nil {
+	if _, err := secretInformer.AddEventHandler(watch(d, "api-key", d.keys, ParseTenant)); err != nil {
 		return err
 	}
 	d.routeFactory.Start(ctx.Done())
@@ -165,16 +165,36 @@ func (d *Directory) Run(ctx context.Context) error {
 	}
 }
 
-func handler[T any](changed func(T), deleted func(string)) cache.ResourceEventHandlerFuncs {
+// watch returns the event handlers that keep, in m, the last good parse of every object by
+// name: a version that does not parse is refused and the previous one stays.
+func watch[O metav1.Object, V any](d *Directory, kind string, m map[string]V, parse func(O) (V, error)) cache.ResourceEventHandlerFuncs {
+	changed := func(obj any) {
+		o, ok := obj.(O)
+		if !ok {
+			return
+		}
+		v, err := parse(o)
+		if err != nil {
+			d.reject(Rejection{Kind: kind, Name: o.GetName(), Reason: err.Error()})
+			return
+		}
+		d.mu.Lock()
+		m[o.GetName()] = v
+		d.mu.Unlock()
+		d.markDirty()
+	}
 	return cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { changed(obj.(T)) },
-		UpdateFunc: func(_, obj any) { changed(obj.(T)) },
+		AddFunc:    changed,
+		UpdateFunc: func(_, obj any) { changed(obj) },
 		DeleteFunc: func(obj any) {
 			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 				obj = tomb.Obj
 			}
-			if o, ok := obj.(interface{ GetName() string }); ok {
-				deleted(o.GetName())
+			if o, ok := obj.(O); ok {
+				d.mu.Lock()
+				delete(m, o.GetName())
+				d.mu.Unlock()
+				d.markDirty()
 			}
 		},
 	}
@@ -192,44 +212,6 @@ func (d *Directory) reject(r Rejection) {
 	if d.hooks.Rejected != nil {
 		d.hooks.Rejected(r)
 	}
-}
-
-func (d *Directory) routeChanged(cm *corev1.ConfigMap) {
-	r, err := ParseRoute(cm)
-	if err != nil {
-		d.reject(Rejection{Kind: "route", Name: cm.Name, Reason: err.Error()})
-		return
-	}
-	d.mu.Lock()
-	d.routes[cm.Name] = r
-	d.mu.Unlock()
-	d.markDirty()
-}
-
-func (d *Directory) routeDeleted(name string) {
-	d.mu.Lock()
-	delete(d.routes, name)
-	d.mu.Unlock()
-	d.markDirty()
-}
-
-func (d *Directory) keyChanged(s *corev1.Secret) {
-	t, err := ParseTenant(s)
-	if err != nil {
-		d.reject(Rejection{Kind: "api-key", Name: s.Name, Reason: err.Error()})
-		return
-	}
-	d.mu.Lock()
-	d.keys[s.Name] = t
-	d.mu.Unlock()
-	d.markDirty()
-}
-
-func (d *Directory) keyDeleted(name string) {
-	d.mu.Lock()
-	delete(d.keys, name)
-	d.mu.Unlock()
-	d.markDirty()
 }
 
 // ParseRoute reads a route ConfigMap through the contract.
