@@ -134,20 +134,7 @@ func DecodeChatRequest(body []byte) (*ChatRequest, error) {
 		return nil, errors.New("request body: must be a JSON object")
 	}
 	req := &ChatRequest{}
-	take := func(name string, dst any) error {
-		v, ok := raw[name]
-		if !ok {
-			return nil
-		}
-		delete(raw, name)
-		if isNull(v) {
-			return nil
-		}
-		if err := json.Unmarshal(v, dst); err != nil {
-			return fmt.Errorf("%s: %s", name, typeError(err))
-		}
-		return nil
-	}
+	take := func(name string, dst any) error { return takeField(raw, name, dst) }
 	var rawMessages []json.RawMessage
 	var rawStop json.RawMessage
 	for _, f := range []struct {
@@ -218,20 +205,7 @@ func (m *Message) decode(b []byte) error {
 	if err := json.Unmarshal(b, &raw); err != nil || raw == nil {
 		return errors.New("role: message must be an object")
 	}
-	take := func(name string, dst any) error {
-		v, ok := raw[name]
-		if !ok {
-			return nil
-		}
-		delete(raw, name)
-		if isNull(v) {
-			return nil
-		}
-		if err := json.Unmarshal(v, dst); err != nil {
-			return fmt.Errorf("%s: %s", name, typeError(err))
-		}
-		return nil
-	}
+	take := func(name string, dst any) error { return takeField(raw, name, dst) }
 	if err := take("role", &m.Role); err != nil {
 		return err
 	}
@@ -384,4 +358,21 @@ func (w *objWriter) close() ([]byte, error) {
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// takeField decodes raw[name] into dst and removes it from raw, so what remains are the fields
+// nobody modelled; an absent or null field leaves dst as it is. Errors name the field.
+func takeField(raw map[string]json.RawMessage, name string, dst any) error {
+	v, ok := raw[name]
+	if !ok {
+		return nil
+	}
+	delete(raw, name)
+	if isNull(v) {
+		return nil
+	}
+	if err := json.Unmarshal(v, dst); err != nil {
+		return fmt.Errorf("%s: %s", name, typeError(err))
+	}
+	return nil
 }

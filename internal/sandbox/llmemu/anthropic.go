@@ -141,16 +141,9 @@ func (e *Emulator) messages(w http.ResponseWriter, r *http.Request) {
 	out = append(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"...)
 	out = append(out, "event: ping\ndata: {\"type\": \"ping\"}\n\n"...)
 	for i := range rep.n {
-		if i > 0 && p.interval > 0 {
-			*buf = out
-			if _, err := w.Write(out); err != nil {
-				return
-			}
-			flush(w)
-			out = out[:0]
-			if !p.wait(p.interval) {
-				return
-			}
+		var ok bool
+		if out, ok = p.nextToken(w, buf, out, i); !ok {
+			return
 		}
 		out = append(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""...)
 		out = rep.appendJSONPiece(out, i)

@@ -266,6 +266,21 @@ func (p *pacer) wait(d time.Duration) bool {
 	}
 }
 
+// nextToken runs before token i of a paced stream: from the second token on, when tokens are
+// spaced, it sends what out holds, waits one interval and returns out emptied (buf keeps the
+// grown buffer for reuse). ok is false when the client went away.
+func (p *pacer) nextToken(w http.ResponseWriter, buf *[]byte, out []byte, i int) (_ []byte, ok bool) {
+	if i == 0 || p.interval <= 0 {
+		return out, true
+	}
+	*buf = out
+	if _, err := w.Write(out); err != nil {
+		return out, false
+	}
+	flush(w)
+	return out[:0], p.wait(p.interval)
+}
+
 func (p *pacer) stop() {
 	if p.timer != nil {
 		p.timer.Stop()

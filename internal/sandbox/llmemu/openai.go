@@ -166,16 +166,9 @@ func (e *Emulator) chatCompletions(w http.ResponseWriter, r *http.Request) {
 	out = append(out, `{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}`...)
 	out = append(out, suffix...)
 	for i := range rep.n {
-		if i > 0 && p.interval > 0 {
-			*buf = out
-			if _, err := w.Write(out); err != nil {
-				return
-			}
-			flush(w)
-			out = out[:0]
-			if !p.wait(p.interval) {
-				return
-			}
+		var ok bool
+		if out, ok = p.nextToken(w, buf, out, i); !ok {
+			return
 		}
 		out = append(out, prefix...)
 		out = append(out, `{"index":0,"delta":{"content":"`...)
