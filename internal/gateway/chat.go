@@ -38,16 +38,16 @@ const noRoute = "none"
 
 // exchange is one request in flight.
 type exchange struct {
-	id       string
-	tenant   *directory.Tenant
-	snap     *directory.Snapshot
-	req      *translate.ChatRequest
-	body     []byte
-	plan     routing.Plan
-	routeID  string
-	started  time.Time
-	model    string // the model that served the request
-	provider string
+	id      string
+	tenant  *directory.Tenant
+	snap    *directory.Snapshot
+	req     *translate.ChatRequest
+	body    []byte
+	plan    routing.Plan
+	routeID string
+	started time.Time
+	model   string              // the model that served the request
+	price   contract.PriceSheet // its price sheet (zero for a cache hit, which costs nothing)
 }
 
 func (s *Server) chatCompletions(w http.ResponseWriter, r *http.Request) {
@@ -320,8 +320,9 @@ func (s *Server) attempt(ctx context.Context, x *exchange, call func(ctx context
 	}
 	var lastErr error
 	for i, model := range x.plan.Models {
-		provider, ok := providerOf(x.snap, route, model)
-		if !ok {
+		price, ok := priceOf(x.snap, route, model)
+		provider := price.Provider
+		if !ok || provider == "" {
 			lastErr = &upstream.Error{Class: translate.ClassClient, Status: http.StatusBadRequest,
 				Message: fmt.Sprintf("model %q has no provider: it is neither in the built-in catalog nor a custom_model of a route", model)}
 			continue
@@ -340,7 +341,7 @@ func (s *Server) attempt(ctx context.Context, x *exchange, call func(ctx context
 			s.o.Metrics.UpstreamDuration.WithLabelValues(provider, model).Observe(elapsed.Seconds())
 			if err == nil {
 				s.o.Breaker.Success(model, elapsed)
-				x.model, x.provider = model, provider
+				x.model, x.price = model, price
 				return res, nil
 			}
 			lastErr = err
@@ -474,8 +475,7 @@ func priceOf(snap *directory.Snapshot, route *routing.Route, model string) (cont
 // upstream time.
 func (s *Server) account(ctx context.Context, x *exchange, u translate.Usage, upstreamTime time.Duration) {
 	tenant, model := x.tenant.Name, x.model
-	price, _ := priceOf(x.snap, x.plan.Route, model)
-	usd := (float64(u.InputTokens)*price.InputCostPerMillion + float64(u.OutputTokens)*price.OutputCostPerMillion) / 1e6
+	usd := (float64(u.InputTokens)*x.price.InputCostPerMillion + float64(u.OutputTokens)*x.price.OutputCostPerMillion) / 1e6
 	m := s.o.Metrics
 	m.Tokens.WithLabelValues(tenant, model, "input").Add(float64(u.InputTokens))
 	m.Tokens.WithLabelValues(tenant, model, "output").Add(float64(u.OutputTokens))
