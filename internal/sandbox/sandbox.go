@@ -48,6 +48,8 @@ type Ports struct {
 	LLM            int `json:"llm"`
 	Redis          int `json:"redis"`
 	Gateway        int `json:"gateway"`
+	Registry       int `json:"registry"`
+	MetricsServer  int `json:"metrics_server"`
 }
 
 // PortsFrom lays the ports out from base (default 16400, OCTOLLM_SANDBOX_PORT_BASE).
@@ -57,6 +59,7 @@ func PortsFrom(base int) Ports {
 		ControllerMgr: base + 57, Scheduler: base + 59, Kwok: base + 10,
 		GKE: base + 20, Stripe: base + 21, StripeMock: base + 22, StripeMockTLS: base + 23,
 		EmulatorsAdmin: base + 24, LLM: base + 25, Redis: base + 26, Gateway: base + 30,
+		Registry: base + 27, MetricsServer: base + 28,
 	}
 }
 
@@ -73,7 +76,7 @@ func (p Ports) named() []struct {
 		{"kwok", p.Kwok}, {"GKE emulator", p.GKE}, {"Stripe emulator", p.Stripe},
 		{"stripe-mock", p.StripeMock}, {"stripe-mock TLS", p.StripeMockTLS},
 		{"emulators admin", p.EmulatorsAdmin}, {"LLM emulator", p.LLM}, {"redis-server", p.Redis},
-		{"gateway", p.Gateway},
+		{"gateway", p.Gateway}, {"OCI registry", p.Registry}, {"metrics-server", p.MetricsServer},
 	}
 }
 
