@@ -54,6 +54,8 @@ type Spec struct {
 	TerminationGracePeriod       int64
 	PreStopSleep                 int64
 	Sandboxed                    bool
+	// ServiceAccount the pods run as; only then is an API token mounted.
+	ServiceAccount string
 }
 
 // SecretRef points an environment variable at a key of a Secret.
@@ -136,6 +138,13 @@ func (s Spec) Deployment() *appsv1.Deployment {
 			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 		},
 		Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
+	}
+	// Without a ServiceAccount of its own the pod runs as "default", written out: left empty,
+	// the apiserver would copy a previous name back from the deprecated serviceAccount field.
+	pod.ServiceAccountName = "default"
+	if s.ServiceAccount != "" {
+		pod.ServiceAccountName = s.ServiceAccount
+		pod.AutomountServiceAccountToken = &yes
 	}
 	if s.Sandboxed {
 		gvisor := "gvisor"

@@ -55,6 +55,7 @@ type model struct {
 	TerminationGracePeriod types.Int64     `tfsdk:"termination_grace_period_seconds"`
 	PreStopSleep           types.Int64     `tfsdk:"pre_stop_sleep_seconds"`
 	Sandboxed              types.Bool      `tfsdk:"sandboxed"`
+	ServiceAccountName     types.String    `tfsdk:"service_account_name"`
 	WaitForRollout         types.Bool      `tfsdk:"wait_for_rollout"`
 	DeploymentName         types.String    `tfsdk:"deployment_name"`
 	ServiceName            types.String    `tfsdk:"service_name"`
@@ -202,6 +203,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		Env:  tfvalue.StringMap(ctx, m.Env, d), SecretEnv: map[string]SecretRef{},
 		HealthPath: m.HealthPath.ValueString(), TerminationGracePeriod: m.TerminationGracePeriod.ValueInt64(),
 		PreStopSleep: m.PreStopSleep.ValueInt64(), Sandboxed: m.Sandboxed.ValueBool(),
+		ServiceAccount: m.ServiceAccountName.ValueString(),
 	}
 	if tfvalue.Known(m.Replicas) {
 		n := int32(m.Replicas.ValueInt64()) //nolint:gosec // validated 0-1000
@@ -287,6 +289,12 @@ func (r *componentResource) write(ctx context.Context, m model, timeout time.Dur
 			}
 		}
 	}
+	if s.ServiceAccount != "" {
+		if err := serviceAccountExists(ctx, k, s); err != nil {
+			d.AddAttributeError(path.Root("service_account_name"), "ServiceAccount not found", err.Error())
+			return
+		}
+	}
 	dep, err := ToApply(s.Deployment())
 	if err != nil {
 		d.AddError("Cannot build the Deployment", err.Error())
@@ -313,6 +321,20 @@ func (r *componentResource) write(ctx context.Context, m model, timeout time.Dur
 	defer cancel()
 	if err := waitForRollout(waitCtx, k, s, applied.GetGeneration()); err != nil {
 		d.AddError("Deployment "+s.Namespace+"/"+s.Name+" did not roll out", err.Error())
+	}
+}
+
+// serviceAccountExists refuses a ServiceAccount that is not there: the ReplicaSet would fail to
+// create pods, and the rollout would only time out.
+func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
+	_, err := k.Clientset.CoreV1().ServiceAccounts(s.Namespace).Get(ctx, s.ServiceAccount, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return nil
+	case isNotFound(err):
+		return fmt.Errorf("service_account_name: ServiceAccount %s/%s does not exist, so no pod could start. Create it first (for the gateway, reference octollm_platform.<name>.gateway_service_account so Terraform orders the two), or remove service_account_name to run without an API token", s.Namespace, s.ServiceAccount)
+	default:
+		return fmt.Errorf("service_account_name: cannot read ServiceAccount %s/%s: %w", s.Namespace, s.ServiceAccount, err)
 	}
 }
 
@@ -496,6 +518,10 @@ func fromObjects(ctx context.Context, dep *appsv1.Deployment, svc *corev1.Servic
 		m.PreStopSleep = types.Int64Value(c.Lifecycle.PreStop.Sleep.Seconds)
 	}
 	m.Sandboxed = types.BoolValue(pod.RuntimeClassName != nil && *pod.RuntimeClassName == "gvisor")
+	m.ServiceAccountName = types.StringNull()
+	if pod.ServiceAccountName != "" && pod.AutomountServiceAccountToken != nil && *pod.AutomountServiceAccountToken {
+		m.ServiceAccountName = types.StringValue(pod.ServiceAccountName)
+	}
 	if len(c.Resources.Requests) > 0 || len(c.Resources.Limits) > 0 || m.Resources != nil {
 		prior := m.Resources
 		m.Resources = &resourcesModel{Requests: quantities(ctx, c.Resources.Requests, prior, true), Limits: quantities(ctx, c.Resources.Limits, prior, false)}

@@ -374,6 +374,7 @@ resource "octollm_component" "this" {
 		"placement no type":  {base("ghcr.io/acme/reflex:1.0.0", "placement {\n    required = true\n  }"), "Missing placement.workload_type"},
 		"placement bad type": {base("ghcr.io/acme/reflex:1.0.0", "placement {\n    workload_type = \"gpu\"\n  }"), `Attribute placement.workload_type value must be one of: ["cpu-optimized" "memory-optimized" "spot"], got: "gpu"`},
 		"health path":        {base("ghcr.io/acme/reflex:1.0.0", `health_path = "healthz"`), "Attribute health_path must start with /"},
+		"service account":    {base("ghcr.io/acme/reflex:1.0.0", `service_account_name = "Gateway_SA"`), "Attribute service_account_name must be a ServiceAccount name"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -383,4 +384,64 @@ resource "octollm_component" "this" {
 			})
 		})
 	}
+}
+
+// A component runs with an API token only as the ServiceAccount it names; without one it runs
+// with none; a ServiceAccount that does not exist is refused before any pod is tried.
+func TestAccComponent_serviceAccount(t *testing.T) {
+	acctest.PreCheck(t)
+	ns, kube := restrictedNamespace(t)
+	ctx := context.Background()
+	if _, err := kube.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "octollm-gateway"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	config := func(sa string) string {
+		return fmt.Sprintf(`
+resource "octollm_component" "gateway" {
+  name      = "gateway"
+  namespace = %q
+  kind      = "gateway"
+  image     = "ghcr.io/acme/octollm-gateway:1.4.2"
+  port      = 8080
+  replicas  = 1
+  health_path      = "/readyz"
+  wait_for_rollout = false
+  %s
+}
+`, ns, sa)
+	}
+	template := func(wantSA string, wantToken bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			dep, err := kube.AppsV1().Deployments(ns).Get(ctx, "gateway", metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			pod := dep.Spec.Template.Spec
+			token := pod.AutomountServiceAccountToken != nil && *pod.AutomountServiceAccountToken
+			if pod.ServiceAccountName != wantSA || token != wantToken {
+				return fmt.Errorf("pod template runs as %q with token %v, want %q with token %v", pod.ServiceAccountName, token, wantSA, wantToken)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(""), Check: template("default", false)},
+			{
+				Config: config(`service_account_name = "octollm-gateway"`),
+				Check:  template("octollm-gateway", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_component.gateway", tfjsonpath.New("service_account_name"), knownvalue.StringExact("octollm-gateway")),
+				},
+			},
+			// replicas reads back only when configured (the HPA may own it), as in the lifecycle test.
+			{ResourceName: "octollm_component.gateway", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"replicas", "wait_for_rollout", "timeouts"}},
+			{
+				Config:      config(`service_account_name = "octollm-missing"`),
+				ExpectError: acctest.ErrorText("ServiceAccount not found ... service_account_name: ServiceAccount " + ns + "/octollm-missing does not exist"),
+			},
+			{Config: config(""), Check: template("default", false)},
+		},
+	})
 }

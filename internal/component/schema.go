@@ -19,9 +19,11 @@ import (
 )
 
 var (
-	dnsLabel   = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	secretType = types.ObjectType{AttrTypes: map[string]attr.Type{"secret": types.StringType, "key": types.StringType}}
+	dnsLabel = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	envName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// dns1123Subdomain is a ServiceAccount name.
+	dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	secretType       = types.ObjectType{AttrTypes: map[string]attr.Type{"secret": types.StringType, "key": types.StringType}}
 )
 
 func resourceSchema(ctx context.Context) schema.Schema {
@@ -97,6 +99,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"sandboxed": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Run in GKE Sandbox (`runtimeClassName: gvisor`), for the executor arm. Default false.",
+			},
+			"service_account_name": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The ServiceAccount the pods run as, in the component's namespace (for the gateway: `octollm_platform.gateway_service_account`). " +
+					"Only then is an API token mounted; without it the pods run with no token and cannot call the apiserver.",
+				Validators: []validator.String{stringvalidator.LengthAtMost(253), stringvalidator.RegexMatches(dns1123Subdomain, "must be a ServiceAccount name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters")},
 			},
 			"wait_for_rollout": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),

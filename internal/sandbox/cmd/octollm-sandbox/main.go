@@ -27,6 +27,8 @@ commands:
   stripe-contract
               replay the Stripe requests the sandbox served against its stripe-mock;
               fails if stripe-mock rejects one, or if there were none
+  run-pod     run a Deployment's container as its pod would (the binary out of its image,
+              its env, its ServiceAccount's token), replacing this process
 `
 
 func main() {
@@ -46,6 +48,8 @@ func main() {
 		err = emulators(os.Args[2:])
 	case "stripe-contract":
 		err = stripeContract(os.Args[2:])
+	case "run-pod":
+		err = runPod(os.Args[2:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
