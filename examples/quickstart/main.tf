@@ -1,6 +1,9 @@
-# The OctoLLM platform on the local sandbox (`make demo`), or on GKE with the provider
-# configured from the environment (see the README). Later resources grow this into the
-# whole platform.
+# The whole OctoLLM platform through modules/platform: node pools (with a GKE Sandbox pool for
+# the executor arm), the runtime with this project's gateway image by digest running as its
+# ServiceAccount, autoscaling, the platform's network policies, a billing plan, two tenants,
+# routes and the SOC 2 baseline enforced. `make demo` applies it to the local sandbox (pushing
+# the gateway image to the sandbox's registry first); on GKE, configure the provider from the
+# environment (see the README) and set the variables below.
 terraform {
   required_providers {
     octollm = {
@@ -10,214 +13,138 @@ terraform {
 }
 
 # Everything comes from the environment: `source .sandbox/env` for the sandbox.
-provider "octollm" {}
-
-# Read from GKE once the pools exist; the Kubernetes version comes from the apiserver,
-# reached with access derived from the cluster.
-data "octollm_cluster" "this" {
-  depends_on = [octollm_node_pool.cpu_optimized, octollm_node_pool.memory_optimized, octollm_node_pool.spot]
+provider "octollm" {
+  namespace = var.namespace
 }
 
-# The node pools of the platform's Phase 6 plan: machine types are chosen from cpu and
-# memory, and each pool's nodes carry the workload-type label and taint.
-resource "octollm_node_pool" "cpu_optimized" {
-  name               = "cpu-optimized-pool"
-  workload_type      = "cpu-optimized"
-  cpu                = 16
-  memory_gb          = 16
-  initial_node_count = 2
-  autoscaling {
-    min_node_count = 2
-    max_node_count = 20
-  }
+variable "namespace" {
+  description = "The platform namespace."
+  type        = string
+  default     = "octollm"
 }
 
-resource "octollm_node_pool" "memory_optimized" {
-  name               = "memory-optimized-pool"
-  workload_type      = "memory-optimized"
-  cpu                = 8
-  memory_gb          = 64
-  initial_node_count = 2
-  autoscaling {
-    min_node_count = 2
-    max_node_count = 10
-  }
+variable "gateway_image_repository" {
+  description = "Where the gateway image is pushed: `make demo` sets the sandbox's registry (OCTOLLM_REGISTRY/octollm/gateway)."
+  type        = string
+  default     = "ghcr.io/octollm/octollm-gateway"
 }
 
-resource "octollm_node_pool" "spot" {
-  name               = "spot-pool"
-  workload_type      = "spot"
-  spot               = true
-  cpu                = 8
-  memory_gb          = 32
-  initial_node_count = 3
-  autoscaling {
-    min_node_count = 3
-    max_node_count = 50
-  }
+variable "gateway_image_tag" {
+  description = "The gateway image's tag, resolved to its digest at plan: `make demo` sets what `make images` pushed."
+  type        = string
 }
 
-# The platform's namespace (restricted Pod Security) and the gateway's identity.
-resource "octollm_platform" "this" {
-  namespace = "octollm"
+variable "gateway_env" {
+  description = "Where the gateway reaches its LLM providers, Redis and Stripe: `make demo` points them at the sandbox's emulators and redis-server; on GKE, the providers' defaults and Memorystore."
+  type        = map(string)
+  default     = {}
+}
+
+variable "gateway_credentials_secret" {
+  description = "The Secret in the platform namespace holding the providers' API keys and the Stripe key (keys openai, anthropic, stripe), created outside Terraform (`make demo` creates it; on GKE, sync it from Secret Manager)."
+  type        = string
+  default     = "octollm-gateway-credentials"
+}
+
+module "platform" {
+  source = "../../modules/platform"
+
+  namespace   = var.namespace
+  environment = "dev"
   # The sandbox is thrown away with `make sandbox-down`; keep the default (true) on GKE.
   deletion_protection = false
-}
 
-# The orchestrator, on cpu-optimized nodes, its replicas left to the HPA below.
-resource "octollm_component" "orchestrator" {
-  name      = "orchestrator"
-  namespace = octollm_platform.this.namespace
-  kind      = "orchestrator"
-  image     = "ghcr.io/acme/octollm-orchestrator:1.4.2"
-  port      = 8000
-  resources {
-    requests = { cpu = "500m", memory = "1Gi" }
-    limits   = { cpu = "2", memory = "4Gi" }
+  # The Phase 6 pools, and GKE Sandbox (gVisor) spot capacity for the executor arm.
+  node_pools = {
+    "cpu-optimized-pool"    = { workload_type = "cpu-optimized", cpu = 16, memory_gb = 16, initial_node_count = 2, min_node_count = 2, max_node_count = 20 }
+    "memory-optimized-pool" = { workload_type = "memory-optimized", cpu = 8, memory_gb = 64, initial_node_count = 2, min_node_count = 2, max_node_count = 10 }
+    "spot-pool"             = { workload_type = "spot", spot = true, cpu = 8, memory_gb = 32, initial_node_count = 2, min_node_count = 2, max_node_count = 50 }
+    "sandbox-spot-pool"     = { workload_type = "spot", spot = true, gvisor = true, cpu = 8, memory_gb = 32, initial_node_count = 2, min_node_count = 2, max_node_count = 20 }
   }
-  placement {
-    workload_type = "cpu-optimized"
-  }
-  depends_on = [octollm_node_pool.cpu_optimized]
-}
+  # components: the default orchestrator (cpu-optimized, HPA on CPU and memory) and executor arm
+  # (sandboxed, on spot), with the OctoLLM images they are released as.
 
-# The executor arm on spot capacity, in GKE Sandbox.
-resource "octollm_component" "executor" {
-  name      = "executor-arm"
-  namespace = octollm_platform.this.namespace
-  kind      = "arm"
-  image     = "ghcr.io/acme/octollm-executor:1.4.2"
-  port      = 8006
-  replicas  = 2
-  sandboxed = true
-  placement {
-    workload_type = "spot"
+  gateway = {
+    image_repository = var.gateway_image_repository
+    image_tag        = var.gateway_image_tag
+    env              = var.gateway_env
+    secret_env = {
+      OPENAI_API_KEY    = { secret = var.gateway_credentials_secret, key = "openai" }
+      ANTHROPIC_API_KEY = { secret = var.gateway_credentials_secret, key = "anthropic" }
+      STRIPE_API_KEY    = { secret = var.gateway_credentials_secret, key = "stripe" }
+    }
+    # Served at https://api.octollm.example through a GKE global external Application Load
+    # Balancer, with the certificate of a Certificate Manager map.
+    hostnames = ["api.octollm.example"]
+    tls       = { certificate_map = "octollm-api" }
   }
-  depends_on = [octollm_node_pool.spot]
-}
 
-# Hybrid scaling for the orchestrator, from the Phase 6 plan.
-resource "octollm_autoscaling" "orchestrator" {
-  namespace = octollm_platform.this.namespace
-  target {
-    name = octollm_component.orchestrator.deployment_name
-  }
-  min_replicas       = 3
-  max_replicas       = 20
-  cpu_utilization    = 70
-  memory_utilization = 75
-  metric {
-    type          = "Pods"
-    name          = "task_queue_depth"
-    average_value = "10"
-  }
-  scale_up {
-    stabilization_window_seconds = 30
-    select_policy                = "Max"
-    policy {
-      type           = "Percent"
-      value          = 100
-      period_seconds = 30
+  # Usage billing: one Stripe product with a metered price per meter the gateway reports.
+  billing_plan = { name = "usage" }
+
+  tenants = {
+    demo = {
+      display_name   = "Demo Corp"
+      allowed_models = ["gpt-4o-mini", "gpt-4o", "claude-haiku-4-5"]
+      billing_email  = "billing@demo.example"
+    }
+    acme = {
+      display_name   = "Acme Inc"
+      tier           = "free"
+      allowed_models = ["gpt-4o-mini", "claude-haiku-4-5"]
     }
   }
-  scale_down {
-    stabilization_window_seconds = 300
-    select_policy                = "Min"
-    policy {
-      type           = "Pods"
-      value          = 2
-      period_seconds = 60
+
+  # Chat goes to the cheapest target good enough at reasoning, and to Claude when it fails.
+  routes = {
+    chat = {
+      strategy             = "cheapest_capable"
+      required_capability  = "reasoning"
+      min_capability_score = 5
+      targets              = [{ model = "gpt-4o-mini" }, { model = "gpt-4o" }]
+      fallback             = { on = ["rate_limit", "server_error", "timeout"], models = ["claude-haiku-4-5"], max_attempts = 1 }
     }
   }
-  vertical {
-    update_mode = "Off"
-    container   = "orchestrator"
-  }
-  disruption_budget {
-    min_available = 2
-  }
-}
 
-output "orchestrator_url" {
-  value = octollm_component.orchestrator.service_url
+  # SOC 2: least privilege, restricted pods and a default-deny network (CC6.1), boundary
+  # protection (CC6.6), enforced on the platform namespace and every tenant.
+  compliance_controls = [
+    { framework = "soc2", control_id = "CC6.1", enforcement = "enforce" },
+    { framework = "soc2", control_id = "CC6.6", enforcement = "enforce" },
+  ]
 }
 
 output "node_pools" {
-  value = {
-    for pool in [octollm_node_pool.cpu_optimized, octollm_node_pool.memory_optimized, octollm_node_pool.spot] :
-    pool.name => pool.machine_type
-  }
+  value = { for k, p in module.platform.node_pools : k => p.machine_type }
 }
 
-output "cluster" {
-  value = {
-    id                 = data.octollm_cluster.this.id
-    status             = data.octollm_cluster.this.status
-    endpoint           = data.octollm_cluster.this.endpoint
-    master_version     = data.octollm_cluster.this.master_version
-    kubernetes_version = data.octollm_cluster.this.kubernetes_version
-    node_pools         = data.octollm_cluster.this.node_pools
-  }
+output "gateway" {
+  description = "The gateway's image (by digest), ServiceAccount and public URL."
+  value       = module.platform.gateway
 }
 
-# Usage billing: one Stripe product with a metered price per meter the gateway reports.
-resource "octollm_billing_plan" "usage" {
-  name = "usage"
-  meter {
-    key                 = "api_calls"
-    display_name        = "API calls"
-    unit_amount_decimal = "0.01"
-  }
-  meter {
-    key                 = "llm_tokens"
-    display_name        = "LLM tokens"
-    unit_amount_decimal = "0.0002"
-  }
-  meter {
-    key                 = "compute_seconds"
-    display_name        = "Compute seconds"
-    unit_amount_decimal = "0.005"
-  }
+output "service_urls" {
+  value = module.platform.service_urls
 }
 
-# A tenant: its own namespace, a key the gateway checks by hash, and a Stripe subscription.
-resource "octollm_tenant" "demo" {
-  name                = "demo"
-  display_name        = "Demo Corp"
-  allowed_models      = ["gpt-4o-mini", "gpt-4o", "claude-haiku-4-5"]
-  deletion_protection = false
-  billing {
-    plan_id = octollm_billing_plan.usage.id
-    email   = "billing@demo.example"
-  }
-  depends_on = [octollm_platform.this]
-}
-
-# Chat goes to the cheapest target good enough at reasoning, and to Claude when it fails.
-resource "octollm_model_route" "chat" {
-  name                 = "chat"
-  strategy             = "cheapest_capable"
-  required_capability  = "reasoning"
-  min_capability_score = 5
-  target {
-    model = "gpt-4o-mini"
-  }
-  target {
-    model = "gpt-4o"
-  }
-  fallback {
-    on           = ["rate_limit", "server_error", "timeout"]
-    models       = ["claude-haiku-4-5"]
-    max_attempts = 1
-  }
-  depends_on = [octollm_platform.this]
+output "tenants" {
+  value = module.platform.tenants
 }
 
 output "demo_api_key" {
-  value     = octollm_tenant.demo.api_key
+  value     = module.platform.tenant_api_keys["demo"]
   sensitive = true
 }
 
-output "chat_route_model" {
-  value = octollm_model_route.chat.effective_model
+output "acme_api_key" {
+  value     = module.platform.tenant_api_keys["acme"]
+  sensitive = true
+}
+
+output "routes" {
+  value = { for k, r in module.platform.routes : k => r.effective_model }
+}
+
+output "compliance" {
+  value = { for k, c in module.platform.compliance : k => c.status }
 }

@@ -83,7 +83,7 @@ func runWithSandbox(m *testing.M) (int, error) {
 	if err != nil {
 		return 1, err
 	}
-	base, err := freePortBase()
+	base, err := FreePortBase()
 	if err != nil {
 		return 1, err
 	}
@@ -156,8 +156,8 @@ func sandboxBinary(root string) (string, error) {
 	return out, nil
 }
 
-// freePortBase picks a base where every sandbox port is free, away from `make sandbox`'s.
-func freePortBase() (int, error) {
+// FreePortBase picks a base where every sandbox port is free, away from `make sandbox`'s.
+func FreePortBase() (int, error) {
 	for i := 0; i < 50; i++ {
 		n, err := rand.Int(rand.Reader, big.NewInt(400))
 		if err != nil {
@@ -172,7 +172,7 @@ func freePortBase() (int, error) {
 }
 
 func portsFree(p sandbox.Ports) bool {
-	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin, p.LLM, p.Redis, p.Gateway} {
+	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin, p.LLM, p.Redis, p.Gateway, p.Registry, p.MetricsServer} {
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			return false

@@ -1,5 +1,9 @@
+locals {
+  components = merge(var.components, var.additional_components)
+}
+
 resource "octollm_component" "this" {
-  for_each = var.components
+  for_each = local.components
 
   name                             = each.key
   namespace                        = var.namespace
@@ -10,6 +14,9 @@ resource "octollm_component" "this" {
   replicas                         = each.value.replicas
   sandboxed                        = each.value.sandboxed
   env                              = each.value.env
+  secret_env                       = each.value.secret_env
+  args                             = each.value.args
+  service_account_name             = each.value.service_account_name
   health_path                      = each.value.health_path
   termination_grace_period_seconds = each.value.termination_grace_period_seconds
   pre_stop_sleep_seconds           = each.value.pre_stop_sleep_seconds
@@ -20,6 +27,13 @@ resource "octollm_component" "this" {
     content {
       requests = resources.value.requests
       limits   = resources.value.limits
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(setintersection(keys(var.additional_components), keys(var.components))) == 0
+      error_message = "var.additional_components: ${join(", ", setintersection(keys(var.additional_components), keys(var.components)))} is already in var.components; rename one."
     }
   }
 
@@ -34,7 +48,7 @@ resource "octollm_component" "this" {
 
 module "autoscaling" {
   source   = "../autoscaling"
-  for_each = { for name, c in var.components : name => c.autoscaling if c.autoscaling != null }
+  for_each = { for name, c in local.components : name => c.autoscaling if c.autoscaling != null }
 
   namespace          = var.namespace
   target             = { name = octollm_component.this[each.key].deployment_name }

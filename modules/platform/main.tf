@@ -1,5 +1,44 @@
 locals {
   billed_tenants = [for name, t in var.tenants : name if t.billing_email != null]
+
+  # The gateway as a runtime component: this project's image by digest, run as the platform's
+  # gateway ServiceAccount (the only component with an API token), draining on SIGTERM.
+  gateway_component = var.gateway == null ? {} : {
+    (var.gateway.name) = {
+      kind                 = "gateway"
+      image                = data.octollm_image.gateway[0].image
+      require_digest       = true
+      port                 = var.gateway.port
+      service_account_name = octollm_platform.this.gateway_service_account
+      env = merge({
+        OCTOLLM_NAMESPACE         = octollm_platform.this.namespace
+        OCTOLLM_GATEWAY_LISTEN    = ":${var.gateway.port}"
+        OCTOLLM_GATEWAY_SPOOL_DIR = "/tmp/octollm-spool"
+      }, var.gateway.env)
+      secret_env                       = length(var.gateway.secret_env) == 0 ? null : var.gateway.secret_env
+      args                             = var.gateway.args
+      health_path                      = "/readyz"
+      workload_type                    = var.gateway.workload_type
+      requests                         = var.gateway.requests
+      limits                           = var.gateway.limits
+      termination_grace_period_seconds = 30
+      pre_stop_sleep_seconds           = 5
+      autoscaling = {
+        min_replicas    = var.gateway.autoscaling.min_replicas
+        max_replicas    = var.gateway.autoscaling.max_replicas
+        cpu_utilization = var.gateway.autoscaling.cpu_utilization
+        min_available   = var.gateway.autoscaling.min_available
+      }
+    }
+  }
+}
+
+# The gateway's tag, resolved to the digest the registry serves now.
+data "octollm_image" "gateway" {
+  count = var.gateway == null ? 0 : 1
+
+  repository = var.gateway.image_repository
+  tag        = var.gateway.image_tag
 }
 
 resource "octollm_platform" "this" {
@@ -29,7 +68,9 @@ module "runtime" {
 
   namespace  = octollm_platform.this.namespace
   components = var.components
-  depends_on = [module.node_pools]
+  # The gateway next to the components given (or gateway-runtime's defaults).
+  additional_components = local.gateway_component
+  depends_on            = [module.node_pools]
 }
 
 resource "octollm_billing_plan" "this" {

@@ -71,3 +71,14 @@ output "non_compliant_controls" {
   description = "The controls whose last evaluation failed."
   value       = module.compliance.non_compliant
 }
+
+output "gateway" {
+  description = "The gateway: its image by digest, the ServiceAccount it runs as, its in-cluster URL and, when exposed, its public URL; null without var.gateway."
+  value = var.gateway == null ? null : {
+    image           = data.octollm_image.gateway[0].image
+    digest          = data.octollm_image.gateway[0].digest
+    service_account = octollm_platform.this.gateway_service_account
+    service_url     = module.runtime.service_urls[var.gateway.name]
+    deployment      = module.runtime.components[var.gateway.name].deployment_name
+  }
+}

@@ -168,3 +168,55 @@ variable "compliance_enforce" {
   default     = true
   nullable    = false
 }
+
+variable "gateway" {
+  description = <<-EOT
+    The gateway (octollm-gateway, this project's image), run as the platform's gateway ServiceAccount with an API token, reading routes and key hashes and serving tenants; null: no gateway.
+    image_repository:image_tag is resolved to its digest at plan time (data.octollm_image), so the Deployment names the image by digest and a re-pushed tag rolls out on the next apply.
+    env adds to (and may replace) the module's settings: OCTOLLM_NAMESPACE, OCTOLLM_GATEWAY_LISTEN and OCTOLLM_GATEWAY_SPOOL_DIR; upstream URLs (OCTOLLM_UPSTREAM_<PROVIDER>_URL), OCTOLLM_REDIS_URL and OCTOLLM_STRIPE_API_BASE go here.
+    secret_env takes provider API keys and STRIPE_API_KEY from Secrets in the platform namespace (such as one synced from Secret Manager), never from Terraform state.
+    hostnames (with tls) expose the gateway outside the cluster through the Gateway API (a GKE global external Application Load Balancer).
+  EOT
+  type = object({
+    name             = optional(string, "gateway")
+    image_repository = optional(string, "ghcr.io/octollm/octollm-gateway")
+    image_tag        = string
+    port             = optional(number, 8080)
+    env              = optional(map(string), {})
+    secret_env       = optional(map(object({ secret = string, key = string })), {})
+    args             = optional(list(string))
+    workload_type    = optional(string, "cpu-optimized")
+    requests         = optional(map(string), { cpu = "250m", memory = "256Mi" })
+    limits           = optional(map(string), { cpu = "1", memory = "512Mi" })
+    autoscaling = optional(object({
+      min_replicas    = optional(number, 2)
+      max_replicas    = optional(number, 10)
+      cpu_utilization = optional(number, 70)
+      min_available   = optional(string, "1")
+    }), {})
+    hostnames = optional(list(string), [])
+    tls = optional(object({
+      certificate_map         = optional(string)
+      certificate_secrets     = optional(list(string))
+      pre_shared_certificates = optional(list(string))
+    }))
+    static_address = optional(string)
+  })
+  default = null
+  validation {
+    condition     = var.gateway == null || try(can(regex("^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", var.gateway.name)), false)
+    error_message = "var.gateway.name must be a DNS-1123 label starting with a letter."
+  }
+  validation {
+    condition     = var.gateway == null || try(var.gateway.image_tag != "latest" && can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.gateway.image_tag)), false)
+    error_message = "var.gateway.image_tag must be a tag (letters, digits, '_', '.', '-'), not latest: it is resolved to a digest at plan."
+  }
+  validation {
+    condition     = var.gateway == null || try(var.gateway.port >= 1 && var.gateway.port <= 65535, false)
+    error_message = "var.gateway.port must be between 1 and 65535."
+  }
+  validation {
+    condition     = var.gateway == null || try(length(var.gateway.hostnames) == 0 || var.gateway.tls != null, false)
+    error_message = "var.gateway: hostnames need tls (certificate_map, certificate_secrets or pre_shared_certificates): the gateway is served over HTTPS only."
+  }
+}

@@ -1,0 +1,244 @@
+package quickstart_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/octollm/terraform-provider-octollm/internal/acctest"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
+)
+
+// demo is one sandbox with the quickstart applied by scripts/demo.sh.
+type demo struct {
+	root, dir, state, dataDir string
+	sandbox                   *sandbox.State
+	kube                      kubernetes.Interface
+}
+
+// run runs scripts/demo.sh (what `make demo` runs after building) and returns its output.
+func (d *demo) run(t *testing.T, base int) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(d.root, "scripts", "demo.sh"))
+	cmd.Dir = d.root
+	cmd.Env = append(os.Environ(),
+		"OCTOLLM_DEMO_DIR="+d.dir, "OCTOLLM_DEMO_STATE="+d.state, "TF_DATA_DIR="+d.dataDir,
+		"OCTOLLM_SANDBOX_PORT_BASE="+strconv.Itoa(base))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	t.Logf("scripts/demo.sh:\n%s", out.String())
+	if err != nil {
+		logs, _ := os.ReadFile(filepath.Join(d.dir, "logs", "gateway.log"))
+		t.Fatalf("scripts/demo.sh failed: %v\ngateway log:\n%s", err, logs)
+	}
+	return out.String()
+}
+
+// output reads one of the quickstart's outputs.
+func (d *demo) output(t *testing.T, name string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), filepath.Join(d.root, "bin", "tofu"), "-chdir="+filepath.Join(d.root, "examples", "quickstart"),
+		"output", "-state="+d.state, "-raw", name)
+	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tofu output %s: %v", name, err)
+	}
+	return string(out)
+}
+
+// The quickstart's proof: `make demo` applies the whole platform and serves a request; a second
+// run plans no changes; the gateway runs as its pod would, as its ServiceAccount, from the
+// project's image by digest; the executor arm runs on GKE Sandbox nodes.
+func TestAccQuickstart(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set: the quickstart test starts a sandbox of its own")
+	}
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	d := &demo{root: root, dir: filepath.Join(work, "sandbox"), state: filepath.Join(work, "terraform.tfstate"), dataDir: filepath.Join(work, "tfdata")}
+	base, err := acctest.FreePortBase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if pid, err := os.ReadFile(filepath.Join(d.dir, "gateway.pid")); err == nil {
+			if n, err := strconv.Atoi(strings.TrimSpace(string(pid))); err == nil {
+				if p, err := os.FindProcess(n); err == nil {
+					_ = p.Kill()
+				}
+			}
+		}
+		_ = exec.Command(filepath.Join(root, "bin", "octollm-sandbox"), "down", "--dir", d.dir).Run()
+	})
+
+	first := d.run(t, base)
+	for _, want := range []string{"demo: pushed 127.0.0.1:", "Apply complete!", "HTTP/1.1 200 OK", "a token of ServiceAccount octollm/octollm-gateway"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first make demo did not print %q", want)
+		}
+	}
+	second := d.run(t, base)
+	if !strings.Contains(second, "No changes.") || !strings.Contains(second, "HTTP/1.1 200 OK") {
+		t.Errorf("the second make demo applied changes or did not serve: want \"No changes.\" and a 200")
+	}
+
+	st, ok := sandbox.Running(d.dir)
+	if !ok {
+		t.Fatalf("the demo's sandbox in %s is not running", d.dir)
+	}
+	d.sandbox = st
+	cfg, err := clientcmd.BuildConfigFromFlags("", st.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("gateway image by digest, as its ServiceAccount", func(t *testing.T) { gatewayIdentity(t, d) })
+	t.Run("tenants served through the gateway as its pod runs", func(t *testing.T) { tenantsServed(t, d) })
+	t.Run("executor arm on GKE Sandbox nodes", func(t *testing.T) { executorOnGVisor(t, d) })
+}
+
+// The live Deployment names the pushed image by digest and runs as the gateway's ServiceAccount
+// with a token; nothing else in the platform namespace mounts one.
+func gatewayIdentity(t *testing.T, d *demo) {
+	var gw struct {
+		Image          string `json:"image"`
+		Digest         string `json:"digest"`
+		ServiceAccount string `json:"service_account"`
+	}
+	if err := json.Unmarshal([]byte(d.outputJSON(t, "gateway")), &gw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(gw.Image, fmt.Sprintf("127.0.0.1:%d/octollm/gateway@sha256:", d.sandbox.Ports.Registry)) || !strings.HasSuffix(gw.Image, gw.Digest) {
+		t.Errorf("output gateway.image = %q (digest %q): want the sandbox registry's repository by digest", gw.Image, gw.Digest)
+	}
+	deps, err := d.kube.AppsV1().Deployments("octollm").List(t.Context(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dep := range deps.Items {
+		pod := dep.Spec.Template.Spec
+		token := pod.AutomountServiceAccountToken != nil && *pod.AutomountServiceAccountToken
+		switch dep.Name {
+		case "gateway":
+			if pod.Containers[0].Image != gw.Image || pod.ServiceAccountName != gw.ServiceAccount || !token {
+				t.Errorf("gateway runs %s as %q (token %v): want %s as %q with a token", pod.Containers[0].Image, pod.ServiceAccountName, token, gw.Image, gw.ServiceAccount)
+			}
+		default:
+			if token {
+				t.Errorf("%s mounts an API token; only the gateway should", dep.Name)
+			}
+		}
+	}
+}
+
+func (d *demo) outputJSON(t *testing.T, name string) string {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), filepath.Join(d.root, "bin", "tofu"), "-chdir="+filepath.Join(d.root, "examples", "quickstart"),
+		"output", "-state="+d.state, "-json", name)
+	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tofu output -json %s: %v", name, err)
+	}
+	return string(out)
+}
+
+// Both tenants' keys are served by the gateway the demo started from the image (a request
+// routed by the chat route), and a wrong key is refused.
+func tenantsServed(t *testing.T, d *demo) {
+	url := "http://" + d.sandbox.GatewayListen() + "/v1/chat/completions"
+	for _, tc := range []struct {
+		key  string
+		want int
+	}{
+		{d.output(t, "demo_api_key"), http.StatusOK},
+		{d.output(t, "acme_api_key"), http.StatusOK},
+		{"sk-octollm-not-a-key", http.StatusUnauthorized},
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(`{"model":"auto","messages":[{"role":"user","content":"Hello"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tc.key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("POST %s with key %.12s...: %d %s, want %d", url, tc.key, resp.StatusCode, body, tc.want)
+		}
+		if tc.want == http.StatusOK && resp.Header.Get("X-OctoLLM-Route") != "chat" {
+			t.Errorf("served by route %q, want chat", resp.Header.Get("X-OctoLLM-Route"))
+		}
+	}
+}
+
+// The executor arm (sandboxed, on spot) runs only on nodes of the GKE Sandbox pool.
+func executorOnGVisor(t *testing.T, d *demo) {
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	for {
+		pods, err := d.kube.CoreV1().Pods("octollm").List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=executor-arm"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		placed, problems := 0, []string{}
+		for _, p := range pods.Items {
+			if p.Spec.NodeName == "" {
+				problems = append(problems, p.Name+" not scheduled: "+condition(p, corev1.PodScheduled))
+				continue
+			}
+			node, err := d.kube.CoreV1().Nodes().Get(ctx, p.Spec.NodeName, metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if node.Labels["sandbox.gke.io/runtime"] != "gvisor" || node.Labels["workload-type"] != "spot" {
+				t.Fatalf("executor pod %s runs on %s (labels %v): want a gVisor spot node", p.Name, node.Name, node.Labels)
+			}
+			placed++
+		}
+		if len(pods.Items) > 0 && placed == len(pods.Items) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("executor arm pods not all placed: %d of %d (%s)", placed, len(pods.Items), strings.Join(problems, "; "))
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+func condition(p corev1.Pod, kind corev1.PodConditionType) string {
+	for _, c := range p.Status.Conditions {
+		if c.Type == kind {
+			return fmt.Sprintf("%s=%s %s %s", c.Type, c.Status, c.Reason, c.Message)
+		}
+	}
+	return "no " + string(kind) + " condition"
+}
