@@ -146,3 +146,34 @@ func TestFamilyOf(t *testing.T) {
 		}
 	}
 }
+
+func TestGVisorPoolAsksGKEForGKESandbox(t *testing.T) {
+	s := seedCPUPool()
+	s.GVisor = true
+	np := GKENodePool(s)
+	if np.GetConfig().GetSandboxConfig().GetType() != containerpb.SandboxConfig_GVISOR || np.GetConfig().GetImageType() != ImageCOSContainerd {
+		t.Errorf("gVisor pool sandbox config %v, image type %q; want GVISOR on COS_CONTAINERD", np.GetConfig().GetSandboxConfig(), np.GetConfig().GetImageType())
+	}
+	s.GVisor, s.ImageType = false, "UBUNTU_CONTAINERD"
+	np = GKENodePool(s)
+	if np.GetConfig().GetSandboxConfig() != nil || np.GetConfig().GetImageType() != "UBUNTU_CONTAINERD" {
+		t.Errorf("plain pool sandbox config %v, image type %q", np.GetConfig().GetSandboxConfig(), np.GetConfig().GetImageType())
+	}
+}
+
+// GKE's sandbox label and taint are hidden; a user's taint on the same key with another value is not.
+func TestWithoutSandboxMarks(t *testing.T) {
+	labels, taints := WithoutSandboxMarks(
+		map[string]string{SandboxRuntimeKey: "gvisor", "team": "arms"},
+		[]*containerpb.NodeTaint{
+			{Key: "workload-type", Value: "spot", Effect: containerpb.NodeTaint_NO_SCHEDULE},
+			{Key: SandboxRuntimeKey, Value: "gvisor", Effect: containerpb.NodeTaint_NO_SCHEDULE},
+			{Key: SandboxRuntimeKey, Value: "gvisor", Effect: containerpb.NodeTaint_NO_EXECUTE},
+		})
+	if len(labels) != 1 || labels["team"] != "arms" {
+		t.Errorf("labels = %v, want only team", labels)
+	}
+	if len(taints) != 2 || taints[0].GetKey() != "workload-type" || taints[1].GetEffect() != containerpb.NodeTaint_NO_EXECUTE {
+		t.Errorf("taints = %v", taints)
+	}
+}

@@ -52,7 +52,7 @@ variable "labels" {
 }
 
 variable "node_pools" {
-  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, initial_node_count, min_node_count, max_node_count, ...); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
+  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, gvisor, image_type, initial_node_count, min_node_count, max_node_count, ...; gvisor = true makes a GKE Sandbox pool for sandboxed components); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
   type        = any
   default     = null
   validation {
