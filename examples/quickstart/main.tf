@@ -44,6 +44,8 @@ resource "octollm_node_pool" "memory_optimized" {
   }
 }
 
+# Spot capacity in GKE Sandbox (gVisor), for the sandboxed executor arm: GKE labels and taints
+# its nodes sandbox.gke.io/runtime=gvisor, and the gvisor RuntimeClass places sandboxed pods there.
 resource "octollm_node_pool" "spot" {
   name               = "spot-pool"
   workload_type      = "spot"
@@ -54,6 +56,9 @@ resource "octollm_node_pool" "spot" {
   autoscaling {
     min_node_count = 3
     max_node_count = 50
+  }
+  sandbox_config {
+    sandbox_type = "gvisor"
   }
 }
 

@@ -41,9 +41,11 @@ variable "pools" {
       min_node_count     = 2
       max_node_count     = 10
     }
+    # GKE Sandbox (gVisor): the default components' executor arm is sandboxed on spot.
     "spot-pool" = {
       workload_type      = "spot"
       spot               = true
+      gvisor             = true
       cpu                = 8
       memory_gb          = 32
       initial_node_count = 3

@@ -13,6 +13,10 @@ run "defaults_are_the_seed_pools" {
     error_message = "the spot pool is not spot with 3 to 50 nodes"
   }
   assert {
+    condition     = octollm_node_pool.this["spot-pool"].sandbox_config.sandbox_type == "gvisor" && octollm_node_pool.this["cpu-optimized-pool"].sandbox_config == null
+    error_message = "the default spot pool is not GKE Sandbox (for the sandboxed executor arm), or another pool is"
+  }
+  assert {
     condition     = octollm_node_pool.this["memory-optimized-pool"].memory_gb == 64
     error_message = "the memory-optimized pool does not have 64 GB nodes"
   }
