@@ -37,34 +37,39 @@ func GVisorRuntimeClass() *nodev1.RuntimeClass {
 // installGVisorRuntimeClass creates the gvisor RuntimeClass, or brings an existing one (a sandbox
 // started before it had scheduling rules) to GVisorRuntimeClass; idempotent across restarts.
 func installGVisorRuntimeClass(ctx context.Context, kube kubernetes.Interface) error {
-	want := GVisorRuntimeClass()
+	return ensureRuntimeClass(ctx, kube, GVisorRuntimeClass())
+}
+
+// ensureRuntimeClass creates want, or makes an existing RuntimeClass of its name match it: its
+// scheduling is updated in place, and a different handler (immutable) replaces it.
+func ensureRuntimeClass(ctx context.Context, kube kubernetes.Interface, want *nodev1.RuntimeClass) error {
 	rcs := kube.NodeV1().RuntimeClasses()
 	_, err := rcs.Create(ctx, want, metav1.CreateOptions{})
 	if err == nil {
 		return nil
 	}
 	if !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create RuntimeClass gvisor: %w", err)
+		return fmt.Errorf("create RuntimeClass %s: %w", want.Name, err)
 	}
 	have, err := rcs.Get(ctx, want.Name, metav1.GetOptions{})
 	if err != nil {
-		return fmt.Errorf("read RuntimeClass gvisor: %w", err)
+		return fmt.Errorf("read RuntimeClass %s: %w", want.Name, err)
 	}
 	if have.Handler == want.Handler && equality.Semantic.DeepEqual(have.Scheduling, want.Scheduling) {
 		return nil
 	}
-	if have.Handler != want.Handler { // the handler is immutable
+	if have.Handler != want.Handler {
 		if err := rcs.Delete(ctx, want.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("replace RuntimeClass gvisor: %w", err)
+			return fmt.Errorf("replace RuntimeClass %s: %w", want.Name, err)
 		}
 		if _, err := rcs.Create(ctx, want, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("create RuntimeClass gvisor: %w", err)
+			return fmt.Errorf("create RuntimeClass %s: %w", want.Name, err)
 		}
 		return nil
 	}
 	have.Scheduling = want.Scheduling
 	if _, err := rcs.Update(ctx, have, metav1.UpdateOptions{}); err != nil {
-		return fmt.Errorf("update RuntimeClass gvisor: %w", err)
+		return fmt.Errorf("update RuntimeClass %s: %w", want.Name, err)
 	}
 	return nil
 }

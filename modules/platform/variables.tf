@@ -65,6 +65,12 @@ variable "node_pools" {
     ]), false)
     error_message = "var.node_pools: every pool's min_node_count must be at most its max_node_count."
   }
+  validation {
+    condition = var.node_pools == null || try(alltrue([
+      for p in values(var.node_pools) : !try(p.gvisor, false) || try(p.image_type, null) == null || try(p.image_type == "COS_CONTAINERD", false)
+    ]), false)
+    error_message = "var.node_pools: a pool with gvisor = true (GKE Sandbox) runs only on image_type COS_CONTAINERD: leave image_type unset or set it to COS_CONTAINERD."
+  }
 }
 
 variable "node_pool_name_prefix" {

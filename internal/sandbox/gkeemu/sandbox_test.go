@@ -162,3 +162,29 @@ func TestSandboxPoolNeedsAStandardPoolNotBeingDeleted(t *testing.T) {
 	wantCode(t, err, codes.FailedPrecondition, "a cluster with GKE Sandbox must have at least one node pool without GKE Sandbox enabled")
 	waitOK(t, client, op, nil)
 }
+
+// Nodes registered straight from a gVisor pool (as at seeding) carry the sandbox label and taint
+// once, whether or not the pool's config recorded them.
+func TestRegisterPoolNodesOfGVisorPool(t *testing.T) {
+	s, kube := newNodeTestServer(t)
+	for _, np := range []*containerpb.NodePool{gvisorPool("raw", ""), func() *containerpb.NodePool { p := gvisorPool("marked", ""); markSandboxed(p); return p }()} {
+		if err := s.RegisterPoolNodes(ctxT(t), np); err != nil {
+			t.Fatal(err)
+		}
+		nodes := poolNodes(t, kube, np.GetName())
+		if len(nodes) != 1 {
+			t.Fatalf("pool %s has %d nodes, want 1", np.GetName(), len(nodes))
+		}
+		for name, n := range nodes {
+			sandboxTaints := 0
+			for _, taint := range n.Spec.Taints {
+				if taint.Key == LabelSandboxRuntime && taint.Value == SandboxRuntimeGVisor && taint.Effect == corev1.TaintEffectNoSchedule {
+					sandboxTaints++
+				}
+			}
+			if n.Labels[LabelSandboxRuntime] != SandboxRuntimeGVisor || sandboxTaints != 1 {
+				t.Errorf("%s: label %q, %d sandbox taints; want gvisor, 1", name, n.Labels[LabelSandboxRuntime], sandboxTaints)
+			}
+		}
+	}
+}

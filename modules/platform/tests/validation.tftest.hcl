@@ -80,7 +80,7 @@ run "gvisor_node_pool_on_ubuntu_is_refused" {
   variables {
     node_pools = { sandbox = { gvisor = true, image_type = "UBUNTU_CONTAINERD", cpu = 4, memory_gb = 16 } }
   }
-  expect_failures = [module.node_pools.var.pools]
+  expect_failures = [var.node_pools]
 }
 
 run "latest_image_is_refused" {
