@@ -177,3 +177,19 @@ func TestWithoutSandboxMarks(t *testing.T) {
 		t.Errorf("taints = %v", taints)
 	}
 }
+
+// The image type changes in place, through UpdateNodePool; an unset one is GKE's default.
+func TestUpdateStepsImageType(t *testing.T) {
+	id := ID("p", "us-central1", "octollm", "cpu-optimized-pool")
+	have := seedCPUPool()
+	want := seedCPUPool()
+	want.ImageType = ImageCOSContainerd
+	if steps := updateSteps(id, have, want); len(steps) != 0 {
+		t.Fatalf("unset to COS_CONTAINERD (the default) yielded %+v", steps)
+	}
+	want.ImageType = "UBUNTU_CONTAINERD"
+	steps := updateSteps(id, have, want)
+	if len(steps) != 1 || steps[0].what != "update" || steps[0].req.(*containerpb.UpdateNodePoolRequest).GetImageType() != "UBUNTU_CONTAINERD" {
+		t.Fatalf("image type change: %+v", steps)
+	}
+}

@@ -264,7 +264,7 @@ func checkSandboxNodes(t *testing.T, pool string, gvisor bool) resource.TestChec
 
 // A GKE Sandbox pool: its nodes are labelled and tainted for the gvisor RuntimeClass, GKE's marks
 // never show as a diff, it imports, its labels change in place, and turning GKE Sandbox off
-// replaces it (GKE cannot toggle it on a pool).
+// replaces it (GKE cannot toggle it on a pool); the image type then changes in place.
 func TestAccNodePool_gvisor(t *testing.T) {
 	acctest.PreCheck(t)
 	name := acctest.RandomName("gvisor")
@@ -329,6 +329,21 @@ func TestAccNodePool_gvisor(t *testing.T) {
 					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("image_type"), knownvalue.StringExact("UBUNTU_CONTAINERD")),
 				},
 				Check: checkSandboxNodes(t, name, false),
+			},
+			{
+				Config: poolConfig(name, `
+  workload_type = "spot"
+  spot          = true
+  cpu           = 4
+  memory_gb     = 16
+  image_type    = "COS_CONTAINERD"
+  labels        = { team = "arms" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("octollm_node_pool.this", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("image_type"), knownvalue.StringExact("COS_CONTAINERD")),
+				},
 			},
 		},
 	})
