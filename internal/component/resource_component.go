@@ -375,6 +375,18 @@ func rolledOut(dep *appsv1.Deployment, generation int64) bool {
 	return false
 }
 
+// unschedulableHint says what to do about unschedulable pods: sandboxed pods run only on GKE
+// Sandbox nodes, which the gvisor RuntimeClass selects.
+func unschedulableHint(s Spec) string {
+	const generic = "no node tolerates its taints or matches its placement: check placement.workload_type and that a node pool of that type exists"
+	if !s.Sandboxed {
+		return generic
+	}
+	return "sandboxed = true runs pods only on GKE Sandbox (gVisor) nodes, labelled sandbox.gke.io/runtime=gvisor: " +
+		"add a GKE Sandbox node pool (octollm_node_pool with sandbox_config { sandbox_type = \"gvisor\" }, of the placement's workload_type if set) " +
+		"or set sandboxed = false; otherwise " + generic
+}
+
 // rolloutProblem names the failing condition: unschedulable pods, image pulls, crash loops.
 func rolloutProblem(ctx context.Context, k *clients.Kube, s Spec, dep *appsv1.Deployment) string {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -385,7 +397,7 @@ func rolloutProblem(ctx context.Context, k *clients.Kube, s Spec, dep *appsv1.De
 		for _, p := range pods.Items {
 			for _, c := range p.Status.Conditions {
 				if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
-					problems = append(problems, fmt.Sprintf("pod %s is unschedulable: %s (no node tolerates its taints or matches its placement: check placement.workload_type and that a node pool of that type exists)", p.Name, c.Message))
+					problems = append(problems, fmt.Sprintf("pod %s is unschedulable: %s (%s)", p.Name, c.Message, unschedulableHint(s)))
 				}
 			}
 			for _, cs := range p.Status.ContainerStatuses {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -236,12 +237,27 @@ func TestAccComponent_hpaOwnedReplicasSurvive(t *testing.T) {
 	})
 }
 
-// Placed on spot: the pods run on the spot pool's nodes, which the test creates.
+// A sandboxed component on spot placement, with a gVisor spot pool and a plain spot pool
+// present: the gvisor RuntimeClass's scheduling rules (added to the pods by its admission
+// plugin) put every pod on GKE Sandbox nodes, never on the plain spot pool.
 func TestAccComponent_placement(t *testing.T) {
 	acctest.PreCheck(t)
 	ns, kube := restrictedNamespace(t)
-	pool := acctest.RandomName("spot")
+	gvisorPool, plainPool := acctest.RandomName("gvisor"), acctest.RandomName("spot")
 	config := fmt.Sprintf(`
+resource "octollm_node_pool" "gvisor" {
+  name               = %q
+  workload_type      = "spot"
+  spot               = true
+  cpu                = 8
+  memory_gb          = 32
+  initial_node_count = 2
+  node_locations     = ["us-central1-a"]
+  sandbox_config {
+    sandbox_type = "gvisor"
+  }
+}
+
 resource "octollm_node_pool" "spot" {
   name               = %q
   workload_type      = "spot"
@@ -266,9 +282,9 @@ resource "octollm_component" "executor" {
   timeouts {
     create = "3m"
   }
-  depends_on = [octollm_node_pool.spot]
+  depends_on = [octollm_node_pool.gvisor, octollm_node_pool.spot]
 }
-`, pool, ns)
+`, gvisorPool, plainPool, ns)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -287,9 +303,13 @@ resource "octollm_component" "executor" {
 						if err != nil {
 							return fmt.Errorf("pod %s on node %q: %w", p.Name, p.Spec.NodeName, err)
 						}
-						t.Logf("pod %s runs on node %s (pool %s, workload-type %s)", p.Name, node.Name, node.Labels["cloud.google.com/gke-nodepool"], node.Labels["workload-type"])
+						t.Logf("pod %s runs on node %s (pool %s, workload-type %s, sandbox %s)", p.Name, node.Name,
+							node.Labels["cloud.google.com/gke-nodepool"], node.Labels["workload-type"], node.Labels["sandbox.gke.io/runtime"])
 						if p.Spec.RuntimeClassName == nil || *p.Spec.RuntimeClassName != "gvisor" {
 							return fmt.Errorf("sandboxed pod %s has runtimeClassName %v, want gvisor", p.Name, p.Spec.RuntimeClassName)
+						}
+						if node.Labels["sandbox.gke.io/runtime"] != "gvisor" || node.Labels["cloud.google.com/gke-nodepool"] != gvisorPool {
+							return fmt.Errorf("pod %s runs on %s, not a GKE Sandbox node of pool %s: %v", p.Name, node.Name, gvisorPool, node.Labels)
 						}
 						if node.Labels["workload-type"] != "spot" || node.Labels["cloud.google.com/gke-spot"] != "true" {
 							return fmt.Errorf("pod %s runs on %s, not a spot node: %v", p.Name, node.Name, node.Labels)
@@ -300,6 +320,90 @@ resource "octollm_component" "executor" {
 			},
 		},
 	})
+}
+
+// A sandboxed component with no GKE Sandbox pool in the cluster: without waiting for the
+// rollout the apply succeeds and the scheduler reports the pods Unschedulable; waiting for it,
+// the error says the pods are unschedulable and to add a GKE Sandbox pool. Sequential, after
+// TestAccComponent_placement has destroyed its pools.
+func TestAccComponent_sandboxedWithoutGVisorPool(t *testing.T) {
+	acctest.PreCheck(t)
+	ns, kube := restrictedNamespace(t)
+	gvisorNodes, err := kube.CoreV1().Nodes().List(context.Background(), metav1.ListOptions{LabelSelector: "sandbox.gke.io/runtime=gvisor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gvisorNodes.Items) > 0 {
+		t.Skipf("this sandbox has %d GKE Sandbox nodes (from another configuration): run against a fresh one, as make test does", len(gvisorNodes.Items))
+	}
+	component := func(name, extra string) string {
+		return fmt.Sprintf(`
+resource "octollm_component" %[1]q {
+  name      = %[1]q
+  namespace = %[2]q
+  kind      = "arm"
+  image     = "ghcr.io/acme/octollm-executor:1.4.2"
+  port      = 8006
+  replicas  = 1
+  sandboxed = true
+  %[3]s
+}
+`, name, ns, extra)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: component("executor-arm", "wait_for_rollout = false"),
+				Check: func(*terraform.State) error {
+					return waitUnschedulable(t, kube, ns, "executor-arm")
+				},
+			},
+			{
+				Config: component("executor-arm", "wait_for_rollout = false") + component("sandboxed-arm", `timeouts {
+    create = "20s"
+  }`),
+				ExpectError: acctest.ErrorText("Deployment " + ns + "/sandboxed-arm did not roll out ... is unschedulable: ... didn't match Pod's node affinity/selector ... " +
+					`sandboxed = true runs pods only on GKE Sandbox (gVisor) nodes, labelled sandbox.gke.io/runtime=gvisor: add a GKE Sandbox node pool (octollm_node_pool with sandbox_config { sandbox_type = "gvisor" }`),
+			},
+		},
+	})
+}
+
+// waitUnschedulable waits until the scheduler has reported every pod of the component
+// PodScheduled=False with reason Unschedulable; the scheduler decides asynchronously.
+func waitUnschedulable(t *testing.T, kube kubernetes.Interface, ns, name string) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var last string
+	for {
+		pods, err := podsOf(t, kube, ns, name)
+		if err != nil {
+			return err
+		}
+		unschedulable := 0
+		for _, p := range pods {
+			if p.Spec.NodeName != "" {
+				return fmt.Errorf("pod %s was scheduled onto %s, though no GKE Sandbox node exists", p.Name, p.Spec.NodeName)
+			}
+			for _, c := range p.Status.Conditions {
+				if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+					unschedulable++
+					last = c.Message
+				}
+			}
+		}
+		if len(pods) > 0 && unschedulable == len(pods) {
+			t.Logf("%d pods of %s unschedulable: %s", len(pods), name, last)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d of %d pods of %s reported Unschedulable when the wait ended", unschedulable, len(pods), name)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // Required spot placement with no spot pool reports the pods unschedulable within the timeout.

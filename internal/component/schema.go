@@ -98,7 +98,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"sandboxed": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Run in GKE Sandbox (`runtimeClassName: gvisor`), for the executor arm. Default false.",
+				MarkdownDescription: "Run in GKE Sandbox (`runtimeClassName: gvisor`), for the executor arm. The gvisor RuntimeClass places the pods only on GKE Sandbox nodes (`sandbox.gke.io/runtime=gvisor`): the cluster needs an `octollm_node_pool` with `sandbox_config { sandbox_type = \"gvisor\" }` (of the `placement` workload type, if set), else the pods stay unschedulable. Default false.",
 			},
 			"service_account_name": schema.StringAttribute{
 				Optional: true,

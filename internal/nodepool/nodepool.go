@@ -26,7 +26,18 @@ const (
 	OwnerLabel = "managed-by"
 	// OwnerValue is OwnerLabel's value.
 	OwnerValue = "terraform-provider-octollm"
+
+	// ImageCOSContainerd is GKE's default node image, and the only one GKE Sandbox runs on.
+	ImageCOSContainerd = "COS_CONTAINERD"
+	// SandboxGVisor is the sandbox_config.sandbox_type of a GKE Sandbox (gVisor) pool.
+	SandboxGVisor = "gvisor"
+	// SandboxRuntimeKey is the node label and NoSchedule taint key GKE gives gVisor nodes (value
+	// gvisor); the gvisor RuntimeClass selects the label and tolerates the taint.
+	SandboxRuntimeKey = "sandbox.gke.io/runtime"
 )
+
+// ImageTypes lists the valid image_type values: Container-Optimized OS and Ubuntu, with containerd.
+var ImageTypes = []string{ImageCOSContainerd, "UBUNTU_CONTAINERD"}
 
 // WorkloadTypes lists the valid workload_type values.
 var WorkloadTypes = []string{WorkloadCPUOptimized, WorkloadMemoryOptimized, WorkloadSpot, WorkloadGeneral}
@@ -45,10 +56,13 @@ var (
 
 // Spec is a node pool as the configuration wants it, with defaults applied.
 type Spec struct {
-	Name             string
-	WorkloadType     string
-	MachineType      string
-	Spot             bool
+	Name         string
+	WorkloadType string
+	MachineType  string
+	ImageType    string
+	Spot         bool
+	// GVisor runs the pool's nodes in GKE Sandbox.
+	GVisor           bool
 	InitialNodeCount int64
 	Autoscaling      *AutoscalingSpec
 	DiskSizeGB       int64
@@ -107,7 +121,7 @@ func GKENodePool(s Spec) *containerpb.NodePool {
 			MachineType:    s.MachineType,
 			DiskSizeGb:     int32(s.DiskSizeGB), //nolint:gosec // bounded by schema validation
 			DiskType:       s.DiskType,
-			ImageType:      "COS_CONTAINERD",
+			ImageType:      imageTypeOrDefault(s.ImageType),
 			Labels:         s.EffectiveLabels(),
 			Taints:         s.EffectiveTaints(),
 			Spot:           s.Spot,
@@ -120,8 +134,41 @@ func GKENodePool(s Spec) *containerpb.NodePool {
 			MaxUnavailable: int32(s.MaxUnavailable), //nolint:gosec // bounded by schema validation
 		},
 	}
+	if s.GVisor {
+		np.Config.SandboxConfig = &containerpb.SandboxConfig{Type: containerpb.SandboxConfig_GVISOR}
+	}
 	np.Autoscaling = AutoscalingFor(s)
 	return np
+}
+
+func imageTypeOrDefault(t string) string {
+	if t == "" {
+		return ImageCOSContainerd
+	}
+	return t
+}
+
+// IsGVisor reports whether a pool's node config enables GKE Sandbox.
+func IsGVisor(cfg *containerpb.NodeConfig) bool {
+	return cfg.GetSandboxConfig().GetType() == containerpb.SandboxConfig_GVISOR
+}
+
+// WithoutSandboxMarks drops the sandbox.gke.io/runtime=gvisor label and taint GKE adds to a
+// gVisor pool's node config, leaving what the provider asked for.
+func WithoutSandboxMarks(labels map[string]string, taints []*containerpb.NodeTaint) (map[string]string, []*containerpb.NodeTaint) {
+	outLabels := make(map[string]string, len(labels))
+	for k, v := range labels {
+		if k != SandboxRuntimeKey || v != SandboxGVisor {
+			outLabels[k] = v
+		}
+	}
+	var outTaints []*containerpb.NodeTaint
+	for _, t := range taints {
+		if t.GetKey() != SandboxRuntimeKey || t.GetValue() != SandboxGVisor || t.GetEffect() != containerpb.NodeTaint_NO_SCHEDULE {
+			outTaints = append(outTaints, t)
+		}
+	}
+	return outLabels, outTaints
 }
 
 // AutoscalingFor is the pool's autoscaling setting; disabled when the spec has none.

@@ -146,3 +146,50 @@ func TestFamilyOf(t *testing.T) {
 		}
 	}
 }
+
+func TestGVisorPoolAsksGKEForGKESandbox(t *testing.T) {
+	s := seedCPUPool()
+	s.GVisor = true
+	np := GKENodePool(s)
+	if np.GetConfig().GetSandboxConfig().GetType() != containerpb.SandboxConfig_GVISOR || np.GetConfig().GetImageType() != ImageCOSContainerd {
+		t.Errorf("gVisor pool sandbox config %v, image type %q; want GVISOR on COS_CONTAINERD", np.GetConfig().GetSandboxConfig(), np.GetConfig().GetImageType())
+	}
+	s.GVisor, s.ImageType = false, "UBUNTU_CONTAINERD"
+	np = GKENodePool(s)
+	if np.GetConfig().GetSandboxConfig() != nil || np.GetConfig().GetImageType() != "UBUNTU_CONTAINERD" {
+		t.Errorf("plain pool sandbox config %v, image type %q", np.GetConfig().GetSandboxConfig(), np.GetConfig().GetImageType())
+	}
+}
+
+// GKE's sandbox label and taint are hidden; a user's taint on the same key with another value is not.
+func TestWithoutSandboxMarks(t *testing.T) {
+	labels, taints := WithoutSandboxMarks(
+		map[string]string{SandboxRuntimeKey: "gvisor", "team": "arms"},
+		[]*containerpb.NodeTaint{
+			{Key: "workload-type", Value: "spot", Effect: containerpb.NodeTaint_NO_SCHEDULE},
+			{Key: SandboxRuntimeKey, Value: "gvisor", Effect: containerpb.NodeTaint_NO_SCHEDULE},
+			{Key: SandboxRuntimeKey, Value: "gvisor", Effect: containerpb.NodeTaint_NO_EXECUTE},
+		})
+	if len(labels) != 1 || labels["team"] != "arms" {
+		t.Errorf("labels = %v, want only team", labels)
+	}
+	if len(taints) != 2 || taints[0].GetKey() != "workload-type" || taints[1].GetEffect() != containerpb.NodeTaint_NO_EXECUTE {
+		t.Errorf("taints = %v", taints)
+	}
+}
+
+// The image type changes in place, through UpdateNodePool; an unset one is GKE's default.
+func TestUpdateStepsImageType(t *testing.T) {
+	id := ID("p", "us-central1", "octollm", "cpu-optimized-pool")
+	have := seedCPUPool()
+	want := seedCPUPool()
+	want.ImageType = ImageCOSContainerd
+	if steps := updateSteps(id, have, want); len(steps) != 0 {
+		t.Fatalf("unset to COS_CONTAINERD (the default) yielded %+v", steps)
+	}
+	want.ImageType = "UBUNTU_CONTAINERD"
+	steps := updateSteps(id, have, want)
+	if len(steps) != 1 || steps[0].what != "update" || steps[0].req.(*containerpb.UpdateNodePoolRequest).GetImageType() != "UBUNTU_CONTAINERD" {
+		t.Fatalf("image type change: %+v", steps)
+	}
+}

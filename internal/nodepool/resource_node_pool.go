@@ -46,6 +46,7 @@ type model struct {
 	MemoryGB          types.Float64         `tfsdk:"memory_gb"`
 	MachineFamily     types.String          `tfsdk:"machine_family"`
 	MachineType       types.String          `tfsdk:"machine_type"`
+	ImageType         types.String          `tfsdk:"image_type"`
 	Spot              types.Bool            `tfsdk:"spot"`
 	InitialNodeCount  types.Int64           `tfsdk:"initial_node_count"`
 	DiskSizeGB        types.Int64           `tfsdk:"disk_size_gb"`
@@ -59,6 +60,7 @@ type model struct {
 	Taints            []taintModel          `tfsdk:"taint"`
 	Management        *managementModel      `tfsdk:"management"`
 	UpgradeSettings   *upgradeSettingsModel `tfsdk:"upgrade_settings"`
+	SandboxConfig     *sandboxConfigModel   `tfsdk:"sandbox_config"`
 	Timeouts          timeouts.Value        `tfsdk:"timeouts"`
 }
 
@@ -77,6 +79,10 @@ type taintModel struct {
 type managementModel struct {
 	AutoRepair  types.Bool `tfsdk:"auto_repair"`
 	AutoUpgrade types.Bool `tfsdk:"auto_upgrade"`
+}
+
+type sandboxConfigModel struct {
+	SandboxType types.String `tfsdk:"sandbox_type"`
 }
 
 type upgradeSettingsModel struct {
@@ -114,6 +120,7 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 		resp.Diagnostics.AddAttributeError(path.Root("upgrade_settings").AtName("max_surge"), "upgrade_settings cannot both be 0",
 			"With max_surge = 0 and max_unavailable = 0 an upgrade could never replace a node: set max_surge (extra nodes) or max_unavailable to at least 1.")
 	}
+	resp.Diagnostics.Append(validateSandbox(m)...)
 	if a := m.Autoscaling; a != nil {
 		if a.MinNodeCount.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "Missing autoscaling.min_node_count",
@@ -129,6 +136,26 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 					a.MinNodeCount.ValueInt64(), a.MaxNodeCount.ValueInt64()))
 		}
 	}
+}
+
+// validateSandbox checks the sandbox_config block: its sandbox_type, and GKE's rule that GKE
+// Sandbox runs only on the COS_CONTAINERD image.
+func validateSandbox(m model) diag.Diagnostics {
+	var diags diag.Diagnostics
+	sc := m.SandboxConfig
+	if sc == nil {
+		return diags
+	}
+	if sc.SandboxType.IsNull() {
+		diags.AddAttributeError(path.Root("sandbox_config").AtName("sandbox_type"), "Missing sandbox_config.sandbox_type",
+			`The sandbox_config block needs sandbox_type = "gvisor" for a GKE Sandbox pool; remove the block for a pool without GKE Sandbox.`)
+	}
+	if tfvalue.Known(m.ImageType) && m.ImageType.ValueString() != ImageCOSContainerd {
+		diags.AddAttributeError(path.Root("image_type"), "GKE Sandbox needs image_type COS_CONTAINERD",
+			fmt.Sprintf("image_type is %q, but GKE Sandbox (sandbox_config) runs only on Container-Optimized OS: set image_type = %q (the default), or remove sandbox_config.",
+				m.ImageType.ValueString(), ImageCOSContainerd))
+	}
+	return diags
 }
 
 // validateShape checks machine_type against cpu/memory_gb and that some machine fits them.
@@ -260,7 +287,9 @@ func spec(ctx context.Context, m model) (Spec, diag.Diagnostics) {
 		Name:             m.Name.ValueString(),
 		WorkloadType:     m.WorkloadType.ValueString(),
 		MachineType:      m.MachineType.ValueString(),
+		ImageType:        m.ImageType.ValueString(),
 		Spot:             m.Spot.ValueBool(),
+		GVisor:           m.SandboxConfig != nil && m.SandboxConfig.SandboxType.ValueString() == SandboxGVisor,
 		InitialNodeCount: m.InitialNodeCount.ValueInt64(),
 		DiskSizeGB:       m.DiskSizeGB.ValueInt64(),
 		DiskType:         m.DiskType.ValueString(),
@@ -433,6 +462,14 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 	var diags diag.Diagnostics
 	cfg := np.GetConfig()
 	workload := WorkloadTypeOf(cfg.GetLabels())
+	liveLabels, liveTaints := cfg.GetLabels(), cfg.GetTaints()
+	if IsGVisor(cfg) {
+		liveLabels, liveTaints = WithoutSandboxMarks(liveLabels, liveTaints)
+		m.SandboxConfig = &sandboxConfigModel{SandboxType: types.StringValue(SandboxGVisor)}
+	} else {
+		m.SandboxConfig = nil
+	}
+	m.ImageType = types.StringValue(imageTypeOrDefault(cfg.GetImageType()))
 	m.Name = types.StringValue(np.GetName())
 	m.WorkloadType = types.StringValue(workload)
 	m.MachineType = types.StringValue(cfg.GetMachineType())
@@ -456,7 +493,7 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 	m.DiskSizeGB = types.Int64Value(int64(cfg.GetDiskSizeGb()))
 	m.DiskType = types.StringValue(cfg.GetDiskType())
 
-	labels := UserLabels(cfg.GetLabels(), workload)
+	labels := UserLabels(liveLabels, workload)
 	if len(labels) == 0 && m.Labels.IsNull() {
 		m.Labels = types.MapNull(types.StringType)
 	} else {
@@ -465,7 +502,7 @@ func fromNodePool(ctx context.Context, np *containerpb.NodePool, m *model) diag.
 		m.Labels = v
 	}
 	m.Taints = nil
-	for _, t := range UserTaints(cfg.GetTaints(), workload) {
+	for _, t := range UserTaints(liveTaints, workload) {
 		m.Taints = append(m.Taints, taintModel{Key: types.StringValue(t.Key), Value: types.StringValue(t.Value), Effect: types.StringValue(t.Effect)})
 	}
 	locations, d := types.ListValueFrom(ctx, types.StringType, np.GetLocations())

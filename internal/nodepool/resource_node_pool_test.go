@@ -238,6 +238,117 @@ func TestAccNodePool_inPlaceUpdatesAndSpotReplacement(t *testing.T) {
 	})
 }
 
+// checkSandboxNodes asserts whether the pool's nodes carry GKE Sandbox's label and taint.
+func checkSandboxNodes(t *testing.T, pool string, gvisor bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		nodes, err := acctest.Kube(t).CoreV1().Nodes().List(context.Background(), metav1.ListOptions{LabelSelector: "cloud.google.com/gke-nodepool=" + pool})
+		if err != nil {
+			return err
+		}
+		if len(nodes.Items) == 0 {
+			return fmt.Errorf("pool %s has no nodes", pool)
+		}
+		for _, n := range nodes.Items {
+			tainted := false
+			for _, taint := range n.Spec.Taints {
+				tainted = tainted || (taint.Key == nodepool.SandboxRuntimeKey && taint.Value == "gvisor" && taint.Effect == corev1.TaintEffectNoSchedule)
+			}
+			labelled := n.Labels[nodepool.SandboxRuntimeKey] == "gvisor"
+			if tainted != gvisor || labelled != gvisor {
+				return fmt.Errorf("node %s: sandbox.gke.io/runtime=gvisor label %v, taint %v; want %v (labels %v, taints %v)", n.Name, labelled, tainted, gvisor, n.Labels, n.Spec.Taints)
+			}
+		}
+		return nil
+	}
+}
+
+// A GKE Sandbox pool: its nodes are labelled and tainted for the gvisor RuntimeClass, GKE's marks
+// never show as a diff, it imports, its labels change in place, and turning GKE Sandbox off
+// replaces it (GKE cannot toggle it on a pool); the image type then changes in place.
+func TestAccNodePool_gvisor(t *testing.T) {
+	acctest.PreCheck(t)
+	name := acctest.RandomName("gvisor")
+	gvisor := func(extra string) string {
+		return poolConfig(name, `
+  workload_type = "spot"
+  spot          = true
+  cpu           = 4
+  memory_gb     = 16
+  sandbox_config {
+    sandbox_type = "gvisor"
+  }`+extra)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkPoolsGone(t, name),
+		Steps: []resource.TestStep{
+			{
+				Config: gvisor(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("sandbox_config").AtMapKey("sandbox_type"), knownvalue.StringExact("gvisor")),
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("image_type"), knownvalue.StringExact("COS_CONTAINERD")),
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("labels"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("taint"), knownvalue.ListSizeExact(0)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkNodes(t, name, "spot", "n2-standard-4", 1, true),
+					checkSandboxNodes(t, name, true),
+				),
+			},
+			{
+				ResourceName:            "octollm_node_pool.this",
+				ImportState:             true,
+				ImportStateId:           poolID(name),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config: gvisor(`
+  labels = { team = "arms" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("octollm_node_pool.this", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("labels"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("arms")})),
+				},
+				Check: checkSandboxNodes(t, name, true),
+			},
+			{
+				Config: poolConfig(name, `
+  workload_type = "spot"
+  spot          = true
+  cpu           = 4
+  memory_gb     = 16
+  image_type    = "UBUNTU_CONTAINERD"
+  labels        = { team = "arms" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("octollm_node_pool.this", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("sandbox_config"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("image_type"), knownvalue.StringExact("UBUNTU_CONTAINERD")),
+				},
+				Check: checkSandboxNodes(t, name, false),
+			},
+			{
+				Config: poolConfig(name, `
+  workload_type = "spot"
+  spot          = true
+  cpu           = 4
+  memory_gb     = 16
+  image_type    = "COS_CONTAINERD"
+  labels        = { team = "arms" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("octollm_node_pool.this", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("octollm_node_pool.this", tfjsonpath.New("image_type"), knownvalue.StringExact("COS_CONTAINERD")),
+				},
+			},
+		},
+	})
+}
+
 func checkNodeTaint(t *testing.T, pool, key string, effect corev1.TaintEffect) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		nodes, err := acctest.Kube(t).CoreV1().Nodes().List(context.Background(), metav1.ListOptions{LabelSelector: "cloud.google.com/gke-nodepool=" + pool})
@@ -379,6 +490,23 @@ func TestAccNodePool_badInput(t *testing.T) {
     location_policy = "SPREAD"
   }`, `Attribute autoscaling.location_policy value must be one of: ["BALANCED" "ANY"], got: "SPREAD"`},
 		"cpu without memory": {`cpu = 4`, "Missing memory_gb ... cpu is set without memory_gb: set memory_gb"},
+		"sandbox on ubuntu": {`cpu = 4
+  memory_gb  = 16
+  image_type = "UBUNTU_CONTAINERD"
+  sandbox_config {
+    sandbox_type = "gvisor"
+  }`, `GKE Sandbox needs image_type COS_CONTAINERD ... image_type is "UBUNTU_CONTAINERD", but GKE Sandbox (sandbox_config) runs only on Container-Optimized OS: set image_type = "COS_CONTAINERD" (the default), or remove sandbox_config.`},
+		"sandbox without type": {`cpu = 4
+  memory_gb = 16
+  sandbox_config {}`, `Missing sandbox_config.sandbox_type ... The sandbox_config block needs sandbox_type = "gvisor" for a GKE Sandbox pool`},
+		"sandbox type": {`cpu = 4
+  memory_gb = 16
+  sandbox_config {
+    sandbox_type = "kata"
+  }`, `Attribute sandbox_config.sandbox_type value must be one of: ["gvisor"], got: "kata"`},
+		"image type": {`cpu = 4
+  memory_gb  = 16
+  image_type = "COS"`, `Attribute image_type value must be one of: ["COS_CONTAINERD" "UBUNTU_CONTAINERD"], got: "COS"`},
 		"upgrade cannot progress": {`cpu = 4
   memory_gb = 16
   upgrade_settings {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -26,9 +27,10 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		MarkdownDescription: "A GKE node pool sized by vCPUs and memory per node. The machine type is chosen from " +
 			"`cpu`, `memory_gb` and `machine_family` (1 GB per vCPU: highcpu; 4: standard; 8: highmem; otherwise a " +
 			"custom shape), and every workload type but `general` labels and taints its nodes `workload-type=<type>` " +
-			"so the platform's workloads land where they belong. Autoscaling, management, labels, taints, machine " +
-			"type, disks, node locations and upgrade settings change in place; only `name`, `spot`, `project`, " +
-			"`location` and `cluster` replace the pool. Mutations on one cluster are serialized and retried while " +
+			"so the platform's workloads land where they belong. A `sandbox_config` block makes it a GKE Sandbox (gVisor) pool " +
+			"for sandboxed components. Autoscaling, management, labels, taints, machine " +
+			"type, image type, disks, node locations and upgrade settings change in place; only `name`, `spot`, " +
+			"`sandbox_config`, `project`, `location` and `cluster` replace the pool. Mutations on one cluster are serialized and retried while " +
 			"GKE reports the cluster busy; an operation interrupted by a crash is adopted on the next apply.\n\n" +
 			"Import with the pool's resource name: `projects/PROJECT/locations/LOCATION/clusters/CLUSTER/nodePools/NAME`.",
 		Attributes: map[string]schema.Attribute{
@@ -86,6 +88,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Default:             booldefault.StaticBool(false),
 				MarkdownDescription: "Run on Spot VMs (`node_config.spot`, never the legacy preemptible). Defaults `autoscaling.location_policy` to `ANY`. Changing it replaces the pool.",
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"image_type": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Default:             stringdefault.StaticString(ImageCOSContainerd),
+				MarkdownDescription: "The node image: `COS_CONTAINERD` (Container-Optimized OS, GKE's default) or `UBUNTU_CONTAINERD`. GKE Sandbox (`sandbox_config`) needs `COS_CONTAINERD`. Changes in place (GKE recreates the nodes).",
+				Validators:          []validator.String{stringvalidator.OneOf(ImageTypes...)},
 			},
 			"initial_node_count": schema.Int64Attribute{
 				Optional: true, Computed: true,
@@ -198,6 +206,21 @@ func resourceSchema(ctx context.Context) schema.Schema {
 						Validators:          []validator.Int64{int64validator.Between(0, 100)},
 					},
 				},
+			},
+			"sandbox_config": schema.SingleNestedBlock{
+				MarkdownDescription: "Run the pool's nodes in GKE Sandbox (gVisor), as `google_container_node_pool`'s `node_config.sandbox_config`. " +
+					"GKE labels and taints the nodes `" + SandboxRuntimeKey + "=gvisor` (`NoSchedule`), and the cluster's `gvisor` RuntimeClass " +
+					"selects and tolerates them, so `octollm_component`s with `sandboxed = true` run only here. Needs `image_type = \"COS_CONTAINERD\"`, " +
+					"and the cluster must keep at least one pool without GKE Sandbox. GKE cannot turn GKE Sandbox on or off on a pool: " +
+					"adding, changing or removing the block replaces the pool.",
+				Attributes: map[string]schema.Attribute{
+					"sandbox_type": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The sandbox: `gvisor`, the only one GKE offers. Required in the block.",
+						Validators:          []validator.String{stringvalidator.OneOf(SandboxGVisor)},
+					},
+				},
+				PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 			},
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},

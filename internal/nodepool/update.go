@@ -56,6 +56,10 @@ func updateSteps(id string, have, want Spec) []updateStep {
 		upd.DiskSizeGb = want.DiskSizeGB
 		changed = true
 	}
+	if imageTypeOrDefault(have.ImageType) != imageTypeOrDefault(want.ImageType) {
+		upd.ImageType = imageTypeOrDefault(want.ImageType)
+		changed = true
+	}
 	if have.DiskType != want.DiskType {
 		upd.DiskType = want.DiskType
 		changed = true

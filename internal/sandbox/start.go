@@ -16,7 +16,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	nodev1 "k8s.io/api/node/v1"
 	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -145,10 +144,8 @@ func (st *starter) run(ctx context.Context) error {
 	if err := st.installVPACRD(ctx, cfg); err != nil {
 		return err
 	}
-	// GKE Sandbox's RuntimeClass, so sandboxed components are admitted as on a GKE cluster
-	// with a gVisor node pool.
-	if _, err := kube.NodeV1().RuntimeClasses().Create(ctx, &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: "gvisor"}, Handler: "runsc"}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create RuntimeClass gvisor: %w", err)
+	if err := installGVisorRuntimeClass(ctx, kube); err != nil {
+		return err
 	}
 	st.logf("VerticalPodAutoscaler CRD established (%s)", since(begin))
 

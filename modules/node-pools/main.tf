@@ -9,6 +9,7 @@ resource "octollm_node_pool" "this" {
   machine_type       = each.value.machine_type
   machine_family     = each.value.machine_family
   spot               = each.value.spot
+  image_type         = each.value.image_type
   initial_node_count = each.value.initial_node_count
   disk_size_gb       = each.value.disk_size_gb
   disk_type          = each.value.disk_type
@@ -21,6 +22,15 @@ resource "octollm_node_pool" "this" {
       min_node_count  = autoscaling.value.min_node_count
       max_node_count  = autoscaling.value.max_node_count
       location_policy = autoscaling.value.location_policy
+    }
+  }
+
+  # GKE Sandbox: GKE labels and taints the nodes sandbox.gke.io/runtime=gvisor for the gvisor
+  # RuntimeClass of sandboxed components.
+  dynamic "sandbox_config" {
+    for_each = each.value.gvisor ? ["gvisor"] : []
+    content {
+      sandbox_type = sandbox_config.value
     }
   }
 

@@ -1,5 +1,5 @@
 variable "pools" {
-  description = "Node pools by name. The default is the platform's Phase 6 plan: cpu-optimized, memory-optimized and spot pools. Each pool's nodes carry the label and NoSchedule taint workload-type=<workload_type> (except general)."
+  description = "Node pools by name. The default is the platform's Phase 6 plan: cpu-optimized, memory-optimized and spot pools. Each pool's nodes carry the label and NoSchedule taint workload-type=<workload_type> (except general). gvisor = true makes a GKE Sandbox pool (nodes labelled and tainted sandbox.gke.io/runtime=gvisor), where components with sandboxed = true run; it needs image_type COS_CONTAINERD (the default), and the cluster must keep a pool without GKE Sandbox."
   type = map(object({
     workload_type      = optional(string, "general")
     cpu                = optional(number)
@@ -7,6 +7,8 @@ variable "pools" {
     machine_type       = optional(string)
     machine_family     = optional(string)
     spot               = optional(bool, false)
+    gvisor             = optional(bool, false)
+    image_type         = optional(string)
     initial_node_count = optional(number, 1)
     min_node_count     = optional(number)
     max_node_count     = optional(number)
@@ -39,9 +41,11 @@ variable "pools" {
       min_node_count     = 2
       max_node_count     = 10
     }
+    # GKE Sandbox (gVisor): the default components' executor arm is sandboxed on spot.
     "spot-pool" = {
       workload_type      = "spot"
       spot               = true
+      gvisor             = true
       cpu                = 8
       memory_gb          = 32
       initial_node_count = 3
@@ -76,6 +80,14 @@ variable "pools" {
   validation {
     condition     = alltrue([for p in values(var.pools) : p.initial_node_count >= 0])
     error_message = "var.pools: initial_node_count must be 0 or more."
+  }
+  validation {
+    condition     = alltrue([for p in values(var.pools) : p.image_type == null || contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], coalesce(p.image_type, "-"))])
+    error_message = "var.pools: image_type must be COS_CONTAINERD or UBUNTU_CONTAINERD."
+  }
+  validation {
+    condition     = alltrue([for p in values(var.pools) : !p.gvisor || p.image_type == null || p.image_type == "COS_CONTAINERD"])
+    error_message = "var.pools: a pool with gvisor = true (GKE Sandbox) runs only on image_type COS_CONTAINERD: leave image_type unset or set it to COS_CONTAINERD, or set gvisor = false."
   }
   validation {
     condition     = alltrue([for p in values(var.pools) : p.workload_type != "spot" || p.spot])

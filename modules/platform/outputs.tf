@@ -12,7 +12,7 @@ output "gateway_service_account" {
 }
 
 output "node_pools" {
-  description = "By pool key: id, name, machine type, workload type, spot and status."
+  description = "By pool key: id, name, machine type, image type, workload type, spot, gvisor (GKE Sandbox) and status."
   value       = module.node_pools.pools
 }
 

@@ -52,7 +52,7 @@ variable "labels" {
 }
 
 variable "node_pools" {
-  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, initial_node_count, min_node_count, max_node_count, ...); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
+  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, gvisor, image_type, initial_node_count, min_node_count, max_node_count, ...; gvisor = true makes a GKE Sandbox pool for sandboxed components); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
   type        = any
   default     = null
   validation {
@@ -64,6 +64,12 @@ variable "node_pools" {
       for p in values(var.node_pools) : try(p.min_node_count, null) == null || try(p.min_node_count <= p.max_node_count, false)
     ]), false)
     error_message = "var.node_pools: every pool's min_node_count must be at most its max_node_count."
+  }
+  validation {
+    condition = var.node_pools == null || try(alltrue([
+      for p in values(var.node_pools) : !try(p.gvisor, false) || try(p.image_type, null) == null || try(p.image_type == "COS_CONTAINERD", false)
+    ]), false)
+    error_message = "var.node_pools: a pool with gvisor = true (GKE Sandbox) runs only on image_type COS_CONTAINERD: leave image_type unset or set it to COS_CONTAINERD."
   }
 }
 

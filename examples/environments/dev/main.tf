@@ -22,9 +22,10 @@ module "platform" {
   environment           = "dev"
   deletion_protection   = false
   node_pool_name_prefix = "dev-"
+  # The spot pool is GKE Sandbox (gvisor = true): the sandboxed executor arm runs only there.
   node_pools = {
     cpu  = { workload_type = "cpu-optimized", cpu = 4, memory_gb = 8, initial_node_count = 1, min_node_count = 1, max_node_count = 3 }
-    spot = { workload_type = "spot", spot = true, cpu = 4, memory_gb = 16, initial_node_count = 1, min_node_count = 0, max_node_count = 5 }
+    spot = { workload_type = "spot", spot = true, gvisor = true, cpu = 4, memory_gb = 16, initial_node_count = 1, min_node_count = 0, max_node_count = 5 }
   }
   components = {
     orchestrator = {

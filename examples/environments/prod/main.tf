@@ -19,7 +19,8 @@ module "platform" {
   environment = "prod"
   # deletion_protection defaults to true: the namespace and tenants refuse destroy.
   # node_pools and components default to the seed's: cpu-optimized (2-20 n2-highcpu-16),
-  # memory-optimized (2-10), spot (3-50); orchestrator 3-20 replicas, executor arm 2-10 on spot.
+  # memory-optimized (2-10), spot (3-50, GKE Sandbox); orchestrator 3-20 replicas, executor arm
+  # 2-10 sandboxed on spot.
   billing_plan = { name = "standard" }
   tenants = {
     acme = {

@@ -19,10 +19,11 @@ module "platform" {
   environment           = "staging"
   deletion_protection   = false
   node_pool_name_prefix = "stg-"
+  # The spot pool is GKE Sandbox (gvisor = true): the sandboxed executor arm runs only there.
   node_pools = {
     cpu    = { workload_type = "cpu-optimized", cpu = 8, memory_gb = 8, initial_node_count = 1, min_node_count = 1, max_node_count = 5 }
     memory = { workload_type = "memory-optimized", cpu = 4, memory_gb = 32, initial_node_count = 1, min_node_count = 1, max_node_count = 3 }
-    spot   = { workload_type = "spot", spot = true, cpu = 8, memory_gb = 32, initial_node_count = 1, min_node_count = 1, max_node_count = 10 }
+    spot   = { workload_type = "spot", spot = true, gvisor = true, cpu = 8, memory_gb = 32, initial_node_count = 1, min_node_count = 1, max_node_count = 10 }
   }
   # The default components: the seed's orchestrator (3-20 replicas) and executor arm.
   billing_plan = { name = "staging-standard" }

@@ -30,3 +30,19 @@ resource "octollm_node_pool" "spot" {
     effect = "NO_SCHEDULE"
   }
 }
+
+# GKE Sandbox (gVisor) on spot capacity, for octollm_component's sandboxed = true: GKE labels
+# and taints the nodes sandbox.gke.io/runtime=gvisor, which the cluster's gvisor RuntimeClass
+# selects and tolerates. gVisor runs on COS_CONTAINERD (the default image_type), and the
+# cluster must keep at least one pool without GKE Sandbox.
+resource "octollm_node_pool" "sandbox" {
+  name               = "sandbox-spot-pool"
+  workload_type      = "spot"
+  spot               = true
+  cpu                = 8
+  memory_gb          = 32
+  initial_node_count = 1
+  sandbox_config {
+    sandbox_type = "gvisor"
+  }
+}

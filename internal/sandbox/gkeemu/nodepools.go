@@ -47,6 +47,9 @@ func (s *Server) CreateNodePool(_ context.Context, req *containerpb.CreateNodePo
 	if _, err := c.nodePool(name); err == nil {
 		return nil, alreadyExists(c.ref.poolName(name))
 	}
+	if err := c.checkSandboxCreate(req.GetNodePool()); err != nil {
+		return nil, err
+	}
 
 	np := proto.Clone(req.GetNodePool()).(*containerpb.NodePool)
 	// Output-only fields are GKE's to fill.
@@ -57,6 +60,7 @@ func (s *Server) CreateNodePool(_ context.Context, req *containerpb.CreateNodePo
 		np.Locations = slices.Clone(c.pb.GetLocations())
 	}
 	np = s.newNodePool(c.ref, np)
+	markSandboxed(np)
 	np.Autoscaling = normalizeAutoscaling(np.Autoscaling, np.GetConfig().GetSpot())
 
 	op, err := s.startOperation(containerpb.Operation_CREATE_NODE_POOL, c.ref.poolName(name), opChange{
@@ -90,6 +94,9 @@ func (s *Server) DeleteNodePool(_ context.Context, req *containerpb.DeleteNodePo
 	defer s.mu.Unlock()
 	c, np, err := s.clusterAndPool(ref, name)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkSandboxDelete(np); err != nil {
 		return nil, err
 	}
 	prev := np.Status
@@ -249,6 +256,9 @@ func (s *Server) nodePoolUpdate(c *clusterState, np *containerpb.NodePool, req *
 		add(func(_ *containerpb.NodePool, cfg *containerpb.NodeConfig) { cfg.DiskType = dt })
 	}
 	if it := req.GetImageType(); it != "" {
+		if isGVisor(np.GetConfig()) && it != sandboxImageType {
+			return nil, invalidValue("image_type", it, "GKE Sandbox requires the "+sandboxImageType+" image type; node pool "+np.GetName()+" has GKE Sandbox enabled.")
+		}
 		add(func(_ *containerpb.NodePool, cfg *containerpb.NodeConfig) { cfg.ImageType = it })
 	}
 	if l := req.GetLabels(); l != nil {
@@ -345,6 +355,8 @@ func (s *Server) nodePoolUpdate(c *clusterState, np *containerpb.NodePool, req *
 		for _, e := range edits {
 			e(p, p.Config)
 		}
+		// GKE keeps a gVisor pool's sandbox label and taint whatever labels and taints are set.
+		markSandboxed(p)
 	}, nil
 }
 

@@ -295,6 +295,19 @@ func (s *Server) nodeSpecFor(pool *containerpb.NodePool) (*nodeSpec, error) {
 			spec.accelerator = a.GetAcceleratorType()
 		}
 	}
+	if isGVisor(cfg) {
+		// GKE Sandbox nodes carry the label and taint the gvisor RuntimeClass selects and
+		// tolerates, whether or not the pool's config recorded them yet.
+		spec.configLabels = maps.Clone(spec.configLabels)
+		if spec.configLabels == nil {
+			spec.configLabels = map[string]string{}
+		}
+		spec.configLabels[LabelSandboxRuntime] = SandboxRuntimeGVisor
+		gvisor := corev1.Taint{Key: LabelSandboxRuntime, Value: SandboxRuntimeGVisor, Effect: corev1.TaintEffectNoSchedule}
+		if !slices.Contains(spec.taints, gvisor) {
+			spec.taints = append(spec.taints, gvisor)
+		}
+	}
 	if spec.gpus > 0 {
 		// GKE taints GPU nodes so only Pods asking for GPUs land there.
 		spec.taints = append(spec.taints, corev1.Taint{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule})

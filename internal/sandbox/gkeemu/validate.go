@@ -153,6 +153,9 @@ func validateNodeConfig(field string, cfg *containerpb.NodeConfig, zone string) 
 	if cfg.GetSpot() && cfg.GetPreemptible() {
 		return badRequest("Invalid value for field %q: spot and preemptible cannot be set together; use spot (preemptible is its predecessor).", field)
 	}
+	if err := validateSandbox(field, cfg); err != nil {
+		return err
+	}
 	if err := validateNodeLabels(field+".labels", cfg.GetLabels()); err != nil {
 		return err
 	}

@@ -13,6 +13,10 @@ run "defaults_are_the_seed_pools" {
     error_message = "the spot pool is not spot with 3 to 50 nodes"
   }
   assert {
+    condition     = octollm_node_pool.this["spot-pool"].sandbox_config.sandbox_type == "gvisor" && octollm_node_pool.this["cpu-optimized-pool"].sandbox_config == null
+    error_message = "the default spot pool is not GKE Sandbox (for the sandboxed executor arm), or another pool is"
+  }
+  assert {
     condition     = octollm_node_pool.this["memory-optimized-pool"].memory_gb == 64
     error_message = "the memory-optimized pool does not have 64 GB nodes"
   }
@@ -50,6 +54,44 @@ run "cpu_without_memory_is_refused" {
   command = plan
   variables {
     pools = { half = { cpu = 4 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "gvisor_pool_is_a_gke_sandbox_pool" {
+  command = plan
+  variables {
+    pools = {
+      general = { cpu = 2, memory_gb = 8 }
+      sandbox = { workload_type = "spot", spot = true, gvisor = true, cpu = 4, memory_gb = 16 }
+    }
+  }
+  assert {
+    condition     = octollm_node_pool.this["sandbox"].sandbox_config.sandbox_type == "gvisor" && octollm_node_pool.this["sandbox"].image_type == "COS_CONTAINERD"
+    error_message = "the gvisor pool is not a GKE Sandbox pool on COS_CONTAINERD"
+  }
+  assert {
+    condition     = octollm_node_pool.this["general"].sandbox_config == null
+    error_message = "a pool without gvisor got a sandbox_config"
+  }
+  assert {
+    condition     = output.gvisor_workload_types == toset(["spot"])
+    error_message = "gvisor_workload_types is not the gvisor pool's workload type"
+  }
+}
+
+run "gvisor_on_ubuntu_is_refused" {
+  command = plan
+  variables {
+    pools = { sandbox = { gvisor = true, image_type = "UBUNTU_CONTAINERD", cpu = 4, memory_gb = 16 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "unknown_image_type_is_refused" {
+  command = plan
+  variables {
+    pools = { general = { image_type = "WINDOWS", cpu = 4, memory_gb = 16 } }
   }
   expect_failures = [var.pools]
 }

@@ -61,6 +61,28 @@ run "node_pool_min_above_max" {
   expect_failures = [var.node_pools]
 }
 
+run "gvisor_node_pool_for_the_sandboxed_executor" {
+  command = plan
+  variables {
+    node_pools = {
+      general = { cpu = 4, memory_gb = 16 }
+      sandbox = { workload_type = "spot", spot = true, gvisor = true, cpu = 8, memory_gb = 32 }
+    }
+  }
+  assert {
+    condition     = module.node_pools.gvisor_workload_types == toset(["spot"])
+    error_message = "the gvisor spot pool is not a GKE Sandbox pool"
+  }
+}
+
+run "gvisor_node_pool_on_ubuntu_is_refused" {
+  command = plan
+  variables {
+    node_pools = { sandbox = { gvisor = true, image_type = "UBUNTU_CONTAINERD", cpu = 4, memory_gb = 16 } }
+  }
+  expect_failures = [var.node_pools]
+}
+
 run "latest_image_is_refused" {
   command = plan
   variables {
