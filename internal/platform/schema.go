@@ -76,6 +76,22 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "`in sync` when the gateway's ServiceAccount, Role and RoleBinding are as configured; after a change out of band, " +
 					"what differs (`drifted: RoleBinding octollm-gateway-reader is missing`), so the plan shows the update that restores them.",
 			},
+			"network_policy": networkPolicyAttribute(),
+			"network_policies": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The names of the NetworkPolicies written in the namespace (see `network_policy`); empty when it is disabled.",
+			},
+			"network_policy_status": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`in sync` when the platform's NetworkPolicies are as configured and admit the apiserver where it is now; otherwise " +
+					"what differs (`drifted: NetworkPolicy octollm-gateway-apiserver admits the apiserver at [10.0.0.2:443] but it is at [10.0.0.3:443]`), " +
+					"so the plan shows the update that restores them.",
+			},
+			"apiserver_endpoints": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The apiserver's `ip:port` endpoints that `" + GatewayAPIServerPolicy + "` admits, discovered from the `default/kubernetes` " +
+					"EndpointSlice (or Endpoints) at apply. Empty when `network_policy` is disabled.",
+			},
 			"uid": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The namespace's UID.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
