@@ -107,13 +107,16 @@ type Endpoint struct {
 	Port int
 }
 
-func (e Endpoint) String() string { return netip.AddrPortFrom(netip.MustParseAddr(e.IP), uint16(e.Port)).String() } //nolint:gosec // ports are validated 1-65535
+// String is ip:port, [ip]:port for IPv6.
+func (e Endpoint) String() string {
+	return netip.AddrPortFrom(netip.MustParseAddr(e.IP), uint16(e.Port)).String() //nolint:gosec // an EndpointSlice's port is 1-65535
+}
 
 // EndpointsFromSlices reads the apiserver's endpoints from the default/kubernetes
 // EndpointSlices: every ready address with the https port, sorted.
-func EndpointsFromSlices(slices_ []discoveryv1.EndpointSlice) []Endpoint {
+func EndpointsFromSlices(list []discoveryv1.EndpointSlice) []Endpoint {
 	var out []Endpoint
-	for _, s := range slices_ {
+	for _, s := range list {
 		port := 0
 		for _, p := range s.Ports {
 			if p.Port != nil && (p.Name == nil || *p.Name == "https" || len(s.Ports) == 1) {
@@ -131,29 +134,6 @@ func EndpointsFromSlices(slices_ []discoveryv1.EndpointSlice) []Endpoint {
 				if _, err := netip.ParseAddr(a); err == nil {
 					out = append(out, Endpoint{IP: a, Port: port})
 				}
-			}
-		}
-	}
-	return sortEndpoints(out)
-}
-
-// EndpointsFromEndpoints reads them from the legacy default/kubernetes Endpoints, for
-// clusters whose apiserver writes no EndpointSlice.
-func EndpointsFromEndpoints(ep *corev1.Endpoints) []Endpoint {
-	var out []Endpoint
-	for _, s := range ep.Subsets {
-		port := 0
-		for _, p := range s.Ports {
-			if p.Name == "https" || len(s.Ports) == 1 {
-				port = int(p.Port)
-			}
-		}
-		if port == 0 {
-			continue
-		}
-		for _, a := range s.Addresses {
-			if _, err := netip.ParseAddr(a.IP); err == nil {
-				out = append(out, Endpoint{IP: a.IP, Port: port})
 			}
 		}
 	}

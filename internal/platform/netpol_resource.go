@@ -9,10 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -50,33 +48,18 @@ func planNetwork(ctx context.Context, req resource.ModifyPlanRequest, plan *mode
 }
 
 // APIServerEndpoints discovers where the apiserver is: the ready addresses of the
-// default/kubernetes EndpointSlices, else of the default/kubernetes Endpoints.
+// default/kubernetes EndpointSlices, which the apiserver itself keeps up to date.
 func APIServerEndpoints(ctx context.Context, k *clients.Kube) ([]Endpoint, error) {
-	var slices_ *discoveryv1.EndpointSliceList
+	var list *discoveryv1.EndpointSliceList
 	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
 		var err error
-		slices_, err = k.Clientset.DiscoveryV1().EndpointSlices(metav1.NamespaceDefault).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=kubernetes"})
+		list, err = k.Clientset.DiscoveryV1().EndpointSlices(metav1.NamespaceDefault).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=kubernetes"})
 		return err
 	})
 	if err != nil {
 		return nil, k.Error("list the default/kubernetes EndpointSlices", err)
 	}
-	if es := EndpointsFromSlices(slices_.Items); len(es) > 0 {
-		return es, nil
-	}
-	var ep *corev1.Endpoints
-	err = clients.KubeRetry(ctx, func(ctx context.Context) error {
-		var err error
-		ep, err = k.Clientset.CoreV1().Endpoints(metav1.NamespaceDefault).Get(ctx, "kubernetes", metav1.GetOptions{}) //nolint:staticcheck // the fallback for apiservers that write no EndpointSlice
-		return err
-	})
-	if apierrors.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, k.Error("read the default/kubernetes Endpoints", err)
-	}
-	return EndpointsFromEndpoints(ep), nil
+	return EndpointsFromSlices(list.Items), nil
 }
 
 // livePolicies lists the namespace's NetworkPolicies by name.
@@ -127,7 +110,7 @@ func applyNetwork(ctx context.Context, k *clients.Kube, s Spec, d *diag.Diagnost
 		}
 		if len(endpoints) == 0 {
 			d.AddAttributeError(attr, "Cannot find the apiserver's endpoints",
-				"The default/kubernetes EndpointSlice and Endpoints list no ready address, so "+GatewayAPIServerPolicy+" cannot admit the gateway to the apiserver. "+
+				"The default/kubernetes EndpointSlice lists no ready address, so "+GatewayAPIServerPolicy+" cannot admit the gateway to the apiserver. "+
 					"Check `kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes`, or set network_policy.enabled = false.")
 			return
 		}

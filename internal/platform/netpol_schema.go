@@ -126,27 +126,28 @@ func cidrsAttr(def []string, desc string) schema.ListAttribute {
 func networkPolicyAttribute() schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		Optional: true, Computed: true, Default: objectdefault.StaticValue(networkObject(DefaultNetworkSpec())),
-		MarkdownDescription: "The platform's NetworkPolicies, written into the namespace so the platform works under a default deny " +
-			"(such as `octollm_compliance_control`'s, or GKE Dataplane V2's enforcement of one) and nothing else reaches it:\n\n" +
-			"- `" + GatewayIngressPolicy + "`: pods with `app.kubernetes.io/component=gateway` admit TCP `gateway_port` from `gateway_ingress_cidrs` " +
-			"(less `cluster_cidrs`) and from `load_balancer_cidrs`;\n" +
-			"- `" + GatewayEgressPolicy + "`: the gateway may reach `egress_cidrs` on `egress_ports` (the LLM providers and Stripe; always less " +
-			"`169.254.169.254/32`, the metadata server, and `cluster_cidrs`), the reflex layer on `reflex_port` and the orchestrator on `orchestrator_port`;\n" +
-			"- `" + GatewayAPIServerPolicy + "`: the gateway may reach the apiserver, at the addresses and port the `default/kubernetes` EndpointSlice " +
-			"lists at apply, as `/32` ipBlocks (`apiserver_endpoints`); when they change, the plan shows it and apply follows;\n" +
-			"- `" + ReflexIngressPolicy + "`, `" + ReflexEgressPolicy + "`: the reflex layer admits the gateway and may reach the orchestrator;\n" +
-			"- `" + OrchestratorIngressPolicy + "`, `" + OrchestratorEgressPolicy + "`: the orchestrator admits the gateway and the reflex layer, and may reach the arms on `arm_ports`;\n" +
-			"- `" + ArmIngressPolicy + "`: the arms admit only the orchestrator, on `arm_ports`;\n" +
-			"- `" + DNSEgressPolicy + "`: every pod of the namespace may reach kube-dns (`k8s-app=kube-dns` in `kube-system`) on UDP and TCP 53.\n\n" +
-			"Each policy that selects a component also isolates it: its pods send or accept only what these policies allow. " +
-			"The policies are written with server-side apply, labelled `" + NetworkPolicyLabel + "=" + NetworkPolicyValue + "`; a policy of the same name " +
-			"the provider does not own is not taken over. Changed or deleted out of band, `network_policy_status` reads `drifted: ...` and apply restores them. " +
-			"`enabled = false` deletes them.\n\n" +
-			"**What \"outside the cluster\" means.** An ipBlock matches addresses, not identities: whether a pod's own address matches one is " +
-			"up to the network plugin, and traffic that crosses a NodePort or a load balancer without container-native load balancing " +
-			"arrives from a node's address. List the cluster's pod, Service and node ranges in `cluster_cidrs`, so that every ipBlock " +
-			"excepts them and only addresses outside the cluster match; with GKE's container-native load balancing (NEGs, the default " +
-			"for Ingress and Gateway), clients arrive from the Google Front End ranges in `load_balancer_cidrs`.",
+		// Indented so the list and paragraphs stay inside the attribute's item in the generated docs.
+		MarkdownDescription: strings.ReplaceAll("The platform's NetworkPolicies, written into the namespace so the platform works under a default deny "+
+			"(such as `octollm_compliance_control`'s, or GKE Dataplane V2's enforcement of one) and nothing else reaches it:\n\n"+
+			"- `"+GatewayIngressPolicy+"`: pods with `app.kubernetes.io/component=gateway` admit TCP `gateway_port` from `gateway_ingress_cidrs` "+
+			"(less `cluster_cidrs`) and from `load_balancer_cidrs`;\n"+
+			"- `"+GatewayEgressPolicy+"`: the gateway may reach `egress_cidrs` on `egress_ports` (the LLM providers and Stripe; always less "+
+			"`169.254.169.254/32`, the metadata server, and `cluster_cidrs`), the reflex layer on `reflex_port` and the orchestrator on `orchestrator_port`;\n"+
+			"- `"+GatewayAPIServerPolicy+"`: the gateway may reach the apiserver, at the addresses and port the `default/kubernetes` EndpointSlice "+
+			"lists at apply, as `/32` ipBlocks (`apiserver_endpoints`); when they change, the plan shows it and apply follows;\n"+
+			"- `"+ReflexIngressPolicy+"`, `"+ReflexEgressPolicy+"`: the reflex layer admits the gateway and may reach the orchestrator;\n"+
+			"- `"+OrchestratorIngressPolicy+"`, `"+OrchestratorEgressPolicy+"`: the orchestrator admits the gateway and the reflex layer, and may reach the arms on `arm_ports`;\n"+
+			"- `"+ArmIngressPolicy+"`: the arms admit only the orchestrator, on `arm_ports`;\n"+
+			"- `"+DNSEgressPolicy+"`: every pod of the namespace may reach kube-dns (`k8s-app=kube-dns` in `kube-system`) on UDP and TCP 53.\n\n"+
+			"Each policy that selects a component also isolates it: its pods send or accept only what these policies allow. "+
+			"The policies are written with server-side apply, labelled `"+NetworkPolicyLabel+"="+NetworkPolicyValue+"`; a policy of the same name "+
+			"the provider does not own is not taken over. Changed or deleted out of band, `network_policy_status` reads `drifted: ...` and apply restores them. "+
+			"`enabled = false` deletes them.\n\n"+
+			"**What \"outside the cluster\" means.** An ipBlock matches addresses, not identities: whether a pod's own address matches one is "+
+			"up to the network plugin, and traffic that crosses a NodePort or a load balancer without container-native load balancing "+
+			"arrives from a node's address. List the cluster's pod, Service and node ranges in `cluster_cidrs`, so that every ipBlock "+
+			"excepts them and only addresses outside the cluster match; with GKE's container-native load balancing (NEGs, the default "+
+			"for Ingress and Gateway), clients arrive from the Google Front End ranges in `load_balancer_cidrs`.", "\n", "\n  "),
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),

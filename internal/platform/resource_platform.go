@@ -22,9 +22,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*platformResource)(nil)
-	_ resource.ResourceWithImportState = (*platformResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*platformResource)(nil)
+	_ resource.ResourceWithConfigure      = (*platformResource)(nil)
+	_ resource.ResourceWithImportState    = (*platformResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*platformResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*platformResource)(nil)
 )
 

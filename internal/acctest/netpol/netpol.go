@@ -83,11 +83,11 @@ func Load(ctx context.Context, kube kubernetes.Interface, namespaces ...string) 
 	for _, ns := range nss.Items {
 		c.nsLabels[ns.Name] = ns.Labels
 	}
-	slices_, err := kube.DiscoveryV1().EndpointSlices(metav1.NamespaceDefault).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=kubernetes"})
+	eps, err := kube.DiscoveryV1().EndpointSlices(metav1.NamespaceDefault).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=kubernetes"})
 	if err != nil {
 		return nil, fmt.Errorf("list the default/kubernetes EndpointSlices: %w", err)
 	}
-	for _, s := range slices_.Items {
+	for _, s := range eps.Items {
 		for _, p := range s.Ports {
 			for _, e := range s.Endpoints {
 				for _, a := range e.Addresses {
@@ -116,7 +116,7 @@ func (c *Cluster) Pod(namespace string, labels map[string]string) Peer {
 	_, _ = h.Write([]byte(namespace + "/" + strings.Join(parts, ",")))
 	base := netip.MustParsePrefix(PodRange).Addr().As4()
 	off := h.Sum32()%(1<<18-2) + 1 // inside the /14, never its network address
-	ip := netip.AddrFrom4([4]byte{base[0], base[1] + byte(off>>16), byte(off >> 8), byte(off)})
+	ip := netip.AddrFrom4([4]byte{base[0], base[1] + byte(off>>16&0x3), byte(off >> 8 & 0xff), byte(off & 0xff)})
 	return Peer{
 		name:     fmt.Sprintf("pod{%s} in %s", strings.Join(parts, ","), namespace),
 		ip:       ip.String(),
