@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
@@ -294,4 +295,43 @@ func TestAccPlatform_networkPolicyBadInput(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A NetworkPolicy of the same name that the provider did not write is not taken over.
+func TestAccPlatform_networkPolicyRefusesForeign(t *testing.T) {
+	acctest.PreCheck(t)
+	kube := acctest.Kube(t)
+	ns := acctest.RandomName("plat")
+	cleanup(t, kube, ns)
+	off := platform{ns: ns, extra: "  network_policy = { enabled = false }\n"}
+	on := platform{ns: ns}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: off.config(), Check: checkPolicies(kube, ns)},
+			{
+				PreConfig: func() {
+					_, err := kube.NetworkingV1().NetworkPolicies(ns).Create(context.Background(), &networkingv1.NetworkPolicy{
+						ObjectMeta: metav1.ObjectMeta{Name: octoplatform.DNSEgressPolicy},
+						Spec:       networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}},
+					}, metav1.CreateOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      on.config(),
+				ExpectError: acctest.ErrorText("NetworkPolicy " + ns + "/octollm-dns-egress is not the platform's ... so it is not taken over: delete it ... or set network_policy.enabled = false"),
+			},
+			{
+				// Deleted by hand: apply writes all of them.
+				PreConfig: func() {
+					if err := kube.NetworkingV1().NetworkPolicies(ns).Delete(context.Background(), octoplatform.DNSEgressPolicy, metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: on.config(),
+				Check:  checkPolicies(kube, ns, octoplatform.NetworkPolicyNames...),
+			},
+		},
+	})
 }
