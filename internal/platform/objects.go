@@ -55,6 +55,7 @@ type Spec struct {
 	PodSecurity           string // restricted or baseline
 	GatewayServiceAccount string
 	Labels                map[string]string // the user's extra namespace labels
+	Network               NetworkSpec       // network_policy
 }
 
 // RoleName names the gateway's Role and RoleBinding after its ServiceAccount.

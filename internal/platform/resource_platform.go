@@ -22,9 +22,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*platformResource)(nil)
-	_ resource.ResourceWithImportState = (*platformResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*platformResource)(nil)
+	_ resource.ResourceWithConfigure      = (*platformResource)(nil)
+	_ resource.ResourceWithImportState    = (*platformResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*platformResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*platformResource)(nil)
 )
 
 // defaultDeleteTimeout bounds the wait for the namespace to be gone without timeouts.delete.
@@ -46,6 +47,10 @@ type model struct {
 	DeletionProtection    types.Bool     `tfsdk:"deletion_protection"`
 	GatewayRole           types.String   `tfsdk:"gateway_role"`
 	GatewayRBAC           types.String   `tfsdk:"gateway_rbac"`
+	NetworkPolicy         types.Object   `tfsdk:"network_policy"`
+	NetworkPolicies       types.List     `tfsdk:"network_policies"`
+	NetworkPolicyStatus   types.String   `tfsdk:"network_policy_status"`
+	APIServerEndpoints    types.List     `tfsdk:"apiserver_endpoints"`
 	UID                   types.String   `tfsdk:"uid"`
 	Timeouts              timeouts.Value `tfsdk:"timeouts"`
 }
@@ -87,7 +92,18 @@ func (r *platformResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		plan.GatewayRole = types.StringUnknown()
 	}
 	plan.GatewayRBAC = types.StringValue(InSync)
+	planNetwork(ctx, req, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// ValidateConfig checks network_policy's cross-field rules.
+func (r *platformResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var v types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("network_policy"), &v)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	validateNetwork(ctx, v, &resp.Diagnostics)
 }
 
 func (r *platformResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
@@ -101,6 +117,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 		PodSecurity:           m.PodSecurity.ValueString(),
 		GatewayServiceAccount: m.GatewayServiceAccount.ValueString(),
 		Labels:                map[string]string{},
+		Network:               networkSpecOf(ctx, m.NetworkPolicy, d),
 	}
 	if tfvalue.Known(m.Labels) {
 		d.Append(m.Labels.ElementsAs(ctx, &s.Labels, false)...)
@@ -165,7 +182,11 @@ func (r *platformResource) apply(ctx context.Context, k *clients.Kube, s Spec, o
 	}
 	if oldServiceAccount != "" && oldServiceAccount != s.GatewayServiceAccount {
 		deleteOld(ctx, k, s.Namespace, oldServiceAccount, d)
+		if d.HasError() {
+			return
+		}
 	}
+	applyNetwork(ctx, k, s, d)
 }
 
 // deleteOld deletes a renamed gateway's RoleBinding, Role and ServiceAccount, those the
@@ -273,6 +294,10 @@ func (r *platformResource) finish(ctx context.Context, k *clients.Kube, m *model
 		d.AddAttributeError(path.Root("gateway_rbac"), "The gateway's RBAC did not take the configured form",
 			m.GatewayRBAC.ValueString()+" after apply. Something in the cluster (an admission webhook or another controller) changes these objects: find it, then apply again.")
 	}
+	if m.NetworkPolicyStatus.ValueString() != InSync {
+		d.AddAttributeError(path.Root("network_policy_status"), "The platform's NetworkPolicies did not take the configured form",
+			m.NetworkPolicyStatus.ValueString()+" after apply. Something in the cluster (an admission webhook or another controller) changes them: find it, then apply again.")
+	}
 	if m.PodSecurity.ValueString() != planned.PodSecurity.ValueString() {
 		d.AddAttributeError(path.Root("pod_security"), "The Pod Security labels did not take the configured form",
 			"pod_security reads "+m.PodSecurity.ValueString()+" after apply. Something in the cluster (an admission webhook or another controller) changes the namespace's labels: find it, then apply again.")
@@ -344,6 +369,11 @@ func readInto(ctx context.Context, k *clients.Kube, m *model) (bool, diag.Diagno
 	}
 	spec := Spec{Namespace: name, GatewayServiceAccount: sa}
 	m.GatewayRBAC = types.StringValue(spec.RBACStatus(objs[0], objs[1], objs[2]))
+	spec.Network = networkSpecOf(ctx, m.NetworkPolicy, &d)
+	readNetwork(ctx, k, spec, m, &d)
+	if d.HasError() {
+		return false, d
+	}
 	return true, d
 }
 
@@ -402,6 +432,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 		Namespace:             types.StringValue(req.ID),
 		GatewayServiceAccount: types.StringValue(sa),
 		Labels:                types.MapNull(types.StringType),
+		NetworkPolicy:         importNetwork(ctx, k, req.ID, &resp.Diagnostics),
 		DeletionProtection:    types.BoolValue(true),
 		Timeouts:              timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"delete": types.StringType})},
 	}

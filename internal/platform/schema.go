@@ -31,10 +31,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"ServiceAccount is bound to a Role `<gateway_service_account>-reader` that may only get, list and watch ConfigMaps " +
 			"(model routes, `octollm.dev/kind=model-route`) and Secrets (tenant API-key hashes, `octollm.dev/kind=api-key`) in this namespace: no writes. " +
 			"Objects are written with server-side apply and labelled `app.kubernetes.io/managed-by=terraform-provider-octollm`; " +
-			"an existing namespace without that label is not taken over (import it instead).\n\n" +
+			"an existing namespace without that label is not taken over (import it instead). The namespace also gets the platform's " +
+			"NetworkPolicies (`network_policy`), so the gateway, orchestrator and arms keep working under a default deny and nothing else reaches them.\n\n" +
 			"Drift shows in the plan: namespace labels changed or added out of band (labels set by other tools are removed on apply), " +
 			"Pod Security labels changed (`pod_security` then reads `drifted: ...`), and a gateway ServiceAccount, Role or RoleBinding " +
-			"deleted or changed (`gateway_rbac` then reads `drifted: ...`); apply restores them. A namespace deleted out of band is created again.\n\n" +
+			"deleted or changed (`gateway_rbac` then reads `drifted: ...`), and a NetworkPolicy deleted or changed, or the apiserver moved " +
+			"(`network_policy_status` then reads `drifted: ...`); apply restores them. A namespace deleted out of band is created again.\n\n" +
 			"Destroying deletes the namespace and everything in it, and waits until it is gone; it is refused while " +
 			"`deletion_protection` is true.\n\nImport with the namespace's name.",
 		Attributes: map[string]schema.Attribute{
@@ -75,6 +77,22 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Computed: true,
 				MarkdownDescription: "`in sync` when the gateway's ServiceAccount, Role and RoleBinding are as configured; after a change out of band, " +
 					"what differs (`drifted: RoleBinding octollm-gateway-reader is missing`), so the plan shows the update that restores them.",
+			},
+			"network_policy": networkPolicyAttribute(),
+			"network_policies": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The names of the NetworkPolicies written in the namespace (see `network_policy`); empty when it is disabled.",
+			},
+			"network_policy_status": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`in sync` when the platform's NetworkPolicies are as configured and admit the apiserver where it is now; otherwise " +
+					"what differs (`drifted: NetworkPolicy octollm-gateway-apiserver admits the apiserver at [10.0.0.2:443] but it is at [10.0.0.3:443]`), " +
+					"so the plan shows the update that restores them.",
+			},
+			"apiserver_endpoints": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The apiserver's `ip:port` endpoints that `" + GatewayAPIServerPolicy + "` admits, discovered from the `default/kubernetes` " +
+					"EndpointSlice at apply. Empty when `network_policy` is disabled.",
 			},
 			"uid": schema.StringAttribute{
 				Computed: true, MarkdownDescription: "The namespace's UID.",

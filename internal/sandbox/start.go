@@ -266,12 +266,17 @@ func (st *starter) startRedis() (*process, error) {
 		"--daemonize", "no")
 }
 
+// SandboxAPIServerAdvertiseAddress is where the sandbox's apiserver says it is (nothing dials it).
+const SandboxAPIServerAdvertiseAddress = "172.16.0.2"
+
 func (st *starter) startAPIServer() (*process, error) {
 	p := st.pki
 	return st.start("kube-apiserver", st.bin("kube-apiserver"),
 		"--etcd-servers", fmt.Sprintf("http://127.0.0.1:%d", st.s.Ports.EtcdClient),
 		"--bind-address", "127.0.0.1",
-		"--advertise-address", "127.0.0.1",
+		// Published in the default/kubernetes EndpointSlice, as GKE publishes its control plane's
+		// private address; loopback is refused there, and octollm_platform's apiserver policy reads it.
+		"--advertise-address", SandboxAPIServerAdvertiseAddress,
 		"--secure-port", strconv.Itoa(st.s.Ports.APIServer),
 		"--tls-cert-file", p.ServingCert, "--tls-private-key-file", p.ServingKey,
 		"--client-ca-file", p.CACert,
