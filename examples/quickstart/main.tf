@@ -46,6 +46,15 @@ variable "gateway_credentials_secret" {
   default     = "octollm-gateway-credentials"
 }
 
+variable "node_subnet_cidr" {
+  description = "The nodes' subnet (the default VPC's us-central1 range here): with the cluster's pod and Service ranges, what the network policies treat as inside the cluster."
+  type        = string
+  default     = "10.128.0.0/20"
+}
+
+# The GKE cluster: its pod and Service ranges, so "outside" in the network policies excludes them.
+data "octollm_cluster" "this" {}
+
 module "platform" {
   source = "../../modules/platform"
 
@@ -77,6 +86,13 @@ module "platform" {
     # Balancer, with the certificate of a Certificate Manager map.
     hostnames = ["api.octollm.example"]
     tls       = { certificate_map = "octollm-api" }
+  }
+
+  # On top of the SOC 2 default deny: the gateway's port from outside (and GKE's load
+  # balancers), its egress to DNS, the apiserver, LLM providers, Stripe and Redis; orchestrator
+  # to arms. Tenants' pods are inside the cluster, so they are not "outside".
+  network_policy = {
+    cluster_cidrs = [data.octollm_cluster.this.pod_ipv4_cidr, data.octollm_cluster.this.services_ipv4_cidr, var.node_subnet_cidr]
   }
 
   # Usage billing: one Stripe product with a metered price per meter the gateway reports.

@@ -38,6 +38,8 @@ type model struct {
 	MasterVersion     types.String `tfsdk:"master_version"`
 	NodePools         types.List   `tfsdk:"node_pools"`
 	KubernetesVersion types.String `tfsdk:"kubernetes_version"`
+	PodIPv4CIDR       types.String `tfsdk:"pod_ipv4_cidr"`
+	ServicesIPv4CIDR  types.String `tfsdk:"services_ipv4_cidr"`
 }
 
 var clusterNamePattern = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
@@ -92,6 +94,15 @@ func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 			"kubernetes_version": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The Kubernetes version the apiserver reports (`/version`'s `gitVersion`), such as `v1.34.3`.",
+			},
+			"pod_ipv4_cidr": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The range pods get their addresses from (`clusterIpv4Cidr`), such as `10.4.0.0/14`; " +
+					"with `services_ipv4_cidr` and the nodes' subnet, what `octollm_platform`'s `network_policy.cluster_cidrs` needs.",
+			},
+			"services_ipv4_cidr": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The range of Service ClusterIPs (`servicesIpv4Cidr`), such as `34.118.224.0/20`.",
 			},
 		},
 	}
@@ -153,6 +164,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	m.MasterVersion = types.StringValue(c.GetCurrentMasterVersion())
 	m.NodePools = poolList
 	m.KubernetesVersion = types.StringValue(v.GitVersion)
+	m.PodIPv4CIDR = types.StringValue(c.GetClusterIpv4Cidr())
+	m.ServicesIPv4CIDR = types.StringValue(c.GetServicesIpv4Cidr())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

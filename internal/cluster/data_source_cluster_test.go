@@ -35,6 +35,8 @@ func TestAccClusterDataSource_readsGKEAndKubernetes(t *testing.T) {
 				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("node_pools"), knownvalue.ListPartial(map[int]knownvalue.Check{0: knownvalue.StringExact("default-pool")})),
 				// Read from the apiserver itself, reached with access derived from GKE.
 				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("kubernetes_version"), knownvalue.StringExact(sandbox.KubernetesVersion)),
+				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("pod_ipv4_cidr"), knownvalue.StringExact("10.4.0.0/14")),
+				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("services_ipv4_cidr"), knownvalue.StringExact("34.118.224.0/20")),
 			},
 		}},
 	})

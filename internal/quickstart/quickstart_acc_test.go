@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
+	"github.com/octollm/terraform-provider-octollm/internal/acctest/netpol"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
 )
 
@@ -118,6 +119,62 @@ func TestAccQuickstart(t *testing.T) {
 	t.Run("gateway image by digest, as its ServiceAccount", func(t *testing.T) { gatewayIdentity(t, d) })
 	t.Run("tenants served through the gateway as its pod runs", func(t *testing.T) { tenantsServed(t, d) })
 	t.Run("executor arm on GKE Sandbox nodes", func(t *testing.T) { executorOnGVisor(t, d) })
+	t.Run("network paths through the live policies", func(t *testing.T) { networkPaths(t, d) })
+}
+
+func component(name, kind string) map[string]string {
+	return map[string]string{"app": name, "app.kubernetes.io/name": name, "app.kubernetes.io/component": kind,
+		"app.kubernetes.io/part-of": "octollm", "app.kubernetes.io/managed-by": "terraform-provider-octollm"}
+}
+
+// The quickstart's NetworkPolicies, with SOC 2's default deny enforced on the platform namespace
+// and every tenant, evaluated by cyclonus: what the gateway needs is open, the rest is shut.
+func networkPaths(t *testing.T, d *demo) {
+	ns := "octollm"
+	c, err := netpol.Load(t.Context(), d.kube, ns, "tenant-demo", "tenant-acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deny, err := d.kube.NetworkingV1().NetworkPolicies(ns).List(t.Context(), metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=terraform-provider-octollm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	denies := 0
+	for _, p := range deny.Items {
+		if strings.HasPrefix(p.Name, "compliance-") {
+			denies++
+		}
+	}
+	if denies == 0 {
+		t.Fatalf("no compliance default-deny NetworkPolicy in %s: the SOC 2 baseline is not enforced", ns)
+	}
+	gateway := c.Pod(ns, component("gateway", "gateway")).As("gateway")
+	orchestrator := c.Pod(ns, component("orchestrator", "orchestrator")).As("orchestrator")
+	executor := c.Pod(ns, component("executor-arm", "arm")).As("executor-arm")
+	tenantA := c.Pod("tenant-demo", map[string]string{"app": "worker"}).As("tenant demo pod")
+	tenantB := c.Pod("tenant-acme", map[string]string{"app": "worker"}).As("tenant acme pod")
+	apiserver, apiPort := c.APIServer()
+	outside := netpol.External("203.0.113.10").As("outside")
+	redisPort := d.sandbox.Ports.Redis
+	if err := c.Check(
+		netpol.Flow{From: outside, To: gateway, Port: 8080, Allowed: true},
+		netpol.Flow{From: netpol.External("35.191.4.20").As("GKE load balancer"), To: gateway, Port: 8080, Allowed: true},
+		netpol.Flow{From: gateway, To: c.KubeDNS(), Port: 53, Protocol: netpol.UDP, Allowed: true},
+		netpol.Flow{From: gateway, To: apiserver, Port: apiPort, Allowed: true},
+		netpol.Flow{From: gateway, To: netpol.External("104.18.7.192").As("an LLM provider"), Port: 443, Allowed: true},
+		netpol.Flow{From: gateway, To: netpol.External("54.187.174.169").As("Stripe"), Port: 443, Allowed: true},
+		netpol.Flow{From: gateway, To: netpol.External("10.20.0.3").As("Memorystore"), Port: redisPort, Allowed: true},
+		netpol.Flow{From: gateway, To: netpol.External("169.254.169.254").As("metadata server"), Port: 80, Allowed: false},
+		netpol.Flow{From: gateway, To: orchestrator, Port: 8000, Allowed: true},
+		netpol.Flow{From: orchestrator, To: executor, Port: 8006, Allowed: true},
+		netpol.Flow{From: tenantA, To: tenantB, Port: 8080, Allowed: false},
+		netpol.Flow{From: tenantA, To: orchestrator, Port: 8000, Allowed: false},
+		netpol.Flow{From: tenantA, To: gateway, Port: 8080, Allowed: false},
+		netpol.Flow{From: outside, To: executor, Port: 8006, Allowed: false},
+		netpol.Flow{From: executor, To: netpol.External("104.18.7.192"), Port: 443, Allowed: false},
+	); err != nil {
+		t.Error(err)
+	}
 }
 
 // The live Deployment names the pushed image by digest and runs as the gateway's ServiceAccount

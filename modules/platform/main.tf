@@ -1,6 +1,10 @@
 locals {
   billed_tenants = [for name, t in var.tenants : name if t.billing_email != null]
 
+  # The Redis (Memorystore) port the gateway's network policy must admit, from OCTOLLM_REDIS_URL.
+  redis_url  = try(var.gateway.env["OCTOLLM_REDIS_URL"], null)
+  redis_port = local.redis_url == null ? null : tonumber(try(regex("^rediss?://(?:[^@/]*@)?[^:/]+:([0-9]+)", local.redis_url)[0], "6379"))
+
   # The gateway as a runtime component: this project's image by digest, run as the platform's
   # gateway ServiceAccount (the only component with an API token), draining on SIGTERM.
   gateway_component = var.gateway == null ? {} : {
@@ -47,6 +51,17 @@ resource "octollm_platform" "this" {
   gateway_service_account = var.gateway_service_account
   labels                  = merge(var.environment == null ? {} : { "octollm.dev/environment" = var.environment }, var.labels)
   deletion_protection     = var.deletion_protection
+  # The flows the platform needs, on top of any default deny: the gateway's port from outside
+  # and GKE's load balancers; its egress to DNS, the apiserver, LLM providers and Stripe (and
+  # Redis when OCTOLLM_REDIS_URL names a port); orchestrator to arms.
+  network_policy = merge(
+    { enabled = true },
+    var.network_policy,
+    var.gateway == null ? {} : {
+      gateway_port = var.gateway.port
+      egress_ports = distinct(concat(try(var.network_policy.egress_ports, [443]), local.redis_port == null ? [] : [local.redis_port]))
+    },
+  )
 
   lifecycle {
     precondition {

@@ -226,3 +226,10 @@ variable "gateway" {
     error_message = "var.gateway: hostnames need tls (certificate_map, certificate_secrets or pre_shared_certificates): the gateway is served over HTTPS only."
   }
 }
+
+variable "network_policy" {
+  description = "octollm_platform's network_policy settings (gateway_ingress_cidrs, load_balancer_cidrs, egress_cidrs, egress_ports, cluster_cidrs, orchestrator_port, arm_ports, ...); gateway_port follows var.gateway.port and Redis' port is added to egress_ports. Set cluster_cidrs to the cluster's pod, Service and node ranges so that \"outside\" excludes them. enabled = false leaves the namespace without the platform's policies."
+  type        = any
+  default     = {}
+  nullable    = false
+}
