@@ -393,7 +393,7 @@ func checkAPIs(ctx context.Context, k *clients.Kube, s Spec, d *diag.Diagnostics
 // waitForAddress waits until GKE reports the Gateway Programmed for its current spec with an address.
 func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.Duration) error {
 	start := time.Now()
-	last := "the Gateway was not read yet"
+	var last string
 	for {
 		g, err := k.Get(ctx, GatewayResource, s.Namespace, s.GatewayName())
 		switch {

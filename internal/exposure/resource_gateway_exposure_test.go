@@ -132,7 +132,7 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 		CheckDestroy: func(*terraform.State) error {
 			for _, o := range [][2]string{{"Gateway", "public"}, {"HTTPRoute", "public"}, {"HTTPRoute", "public-http-redirect"}, {"HealthCheckPolicy", "public"}} {
 				if _, err := get(t, d, ns, o[0], o[1]); !apierrors.IsNotFound(err) {
-					return fmt.Errorf("%s %s not deleted (read: %v)", o[0], o[1], err)
+					return fmt.Errorf("%s %s not deleted (read: %w)", o[0], o[1], err)
 				}
 			}
 			return nil
@@ -245,6 +245,41 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 			},
 			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), PlanOnly: true},
 			{
+				// The HealthCheckPolicy deleted out of band is restored too.
+				PreConfig: func() {
+					if err := d.Resource(exposure.HealthCheckPolicyResource).Namespace(ns).Delete(context.Background(), "public", metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(res, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if _, err := get(t, d, ns, "HealthCheckPolicy", "public"); err != nil {
+						return fmt.Errorf("the deleted HealthCheckPolicy was not restored: %w", err)
+					}
+					return nil
+				},
+			},
+			{
+				// A Gateway deleted out of band leaves the state; the plan creates it again.
+				PreConfig: func() {
+					if err := d.Resource(exposure.GatewayResource).Namespace(ns).Delete(context.Background(), "public", metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(res, plancheck.ResourceActionCreate),
+				}},
+				Check: func(*terraform.State) error {
+					_, err := get(t, d, ns, "Gateway", "public")
+					return err
+				},
+			},
+			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), PlanOnly: true},
+			{
 				// Kubernetes Secrets instead of the map, no redirect, a tuned health check.
 				Config: config(ns, `["llm.octollm.example.com"]`, `certificate_secrets    = ["llm-tls"]
   http_to_https_redirect = false
@@ -268,7 +303,7 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 						return err
 					}
 					if _, err := get(t, d, ns, "HTTPRoute", "public-http-redirect"); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("redirect route still there after http_to_https_redirect = false (read: %v)", err)
+						return fmt.Errorf("redirect route still there after http_to_https_redirect = false (read: %w)", err)
 					}
 					_, annotated := g.GetAnnotations()["networking.gke.io/certmap"]
 					return checkAll(
@@ -318,6 +353,11 @@ func TestAccGatewayExposure_waitForAddress(t *testing.T) {
 				}
 				return expect("https tls", listener(g, "https")["tls"], map[string]any{"mode": "Terminate", "options": map[string]any{"networking.gke.io/pre-shared-certs": "api-cert-2026,api-cert-ecdsa"}})
 			},
+		}, {
+			// The status GKE writes is not configuration: nothing to change.
+			Config: config(ns, `["api.octollm.example.com"]`, `pre_shared_certificates = ["api-cert-2026", "api-cert-ecdsa"]
+  wait_for_address        = true`),
+			PlanOnly: true,
 		}},
 	})
 }
@@ -356,7 +396,7 @@ func TestAccGatewayExposure_waitTimesOut(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := get(t, d, ns, "Gateway", "public"); !apierrors.IsNotFound(err) {
-				return fmt.Errorf("gateway not deleted (read: %v)", err)
+				return fmt.Errorf("gateway not deleted (read: %w)", err)
 			}
 			return nil
 		},
