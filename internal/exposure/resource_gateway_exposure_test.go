@@ -474,3 +474,18 @@ resource "octollm_gateway_exposure" "public" {
 		})
 	}
 }
+
+// An import ID that is not namespace/name says what the format is.
+func TestAccGatewayExposure_importIDFormat(t *testing.T) {
+	acctest.PreCheck(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        config("octollm", `["api.octollm.example.com"]`, `certificate_map = "m"`),
+			ResourceName:  res,
+			ImportState:   true,
+			ImportStateId: "public",
+			ExpectError:   acctest.ErrorText(`Invalid import ID ... import ID "public" is not namespace/name: use, for example, octollm/gateway`),
+		}},
+	})
+}
