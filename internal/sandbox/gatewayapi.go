@@ -54,17 +54,27 @@ func (st *starter) installGatewayAPI(ctx context.Context, cfg *rest.Config) erro
 	if err != nil {
 		return err
 	}
+	// Create every CRD first, then wait: the apiserver establishes them concurrently.
+	var names []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return fmt.Errorf("gateway API CRDs: %w", err)
 		}
-		if err := st.installCRDs(ctx, client, f, data); err != nil {
+		created, err := createCRDs(ctx, client, f, data)
+		if err != nil {
 			return err
 		}
+		names = append(names, created...)
 	}
-	if err := st.installCRDs(ctx, client, "embedded HealthCheckPolicy CRD", healthCheckPolicyCRD); err != nil {
+	created, err := createCRDs(ctx, client, "embedded HealthCheckPolicy CRD", healthCheckPolicyCRD)
+	if err != nil {
 		return err
+	}
+	for _, name := range append(names, created...) {
+		if err := st.waitFor(ctx, nil, "CRD "+name, crdEstablished(client, name)); err != nil {
+			return err
+		}
 	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
@@ -73,41 +83,43 @@ func (st *starter) installGatewayAPI(ctx context.Context, cfg *rest.Config) erro
 	return createGKEGatewayClasses(ctx, dyn)
 }
 
-// installCRDs creates every CustomResourceDefinition in a multi-document YAML file and waits
-// until each is Established; other kinds (the bundle's ValidatingAdmissionPolicy) are skipped.
-func (st *starter) installCRDs(ctx context.Context, client apiextclient.Interface, source string, data []byte) error {
+// createCRDs creates every CustomResourceDefinition in a multi-document YAML file and returns
+// their names; other kinds (the bundle's ValidatingAdmissionPolicy) are skipped.
+func createCRDs(ctx context.Context, client apiextclient.Interface, source string, data []byte) ([]string, error) {
+	var names []string
 	for _, doc := range strings.Split(string(data), "\n---") {
 		if strings.TrimSpace(doc) == "" {
 			continue
 		}
 		var crd apiextv1.CustomResourceDefinition
 		if err := yaml.Unmarshal([]byte(doc), &crd); err != nil {
-			return fmt.Errorf("CRD %s: %w", source, err)
+			return nil, fmt.Errorf("CRD %s: %w", source, err)
 		}
 		if crd.Kind != "CustomResourceDefinition" {
 			continue
 		}
 		_, err := client.ApiextensionsV1().CustomResourceDefinitions().Create(ctx, &crd, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
-			return fmt.Errorf("install CRD %s from %s: %w", crd.Name, source, err)
+			return nil, fmt.Errorf("install CRD %s from %s: %w", crd.Name, source, err)
 		}
-		name := crd.Name
-		if err := st.waitFor(ctx, nil, "CRD "+name, func(ctx context.Context) error {
-			got, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			for _, c := range got.Status.Conditions {
-				if c.Type == apiextv1.Established && c.Status == apiextv1.ConditionTrue {
-					return nil
-				}
-			}
-			return fmt.Errorf("not established yet")
-		}); err != nil {
+		names = append(names, crd.Name)
+	}
+	return names, nil
+}
+
+func crdEstablished(client apiextclient.Interface, name string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		got, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
 			return err
 		}
+		for _, c := range got.Status.Conditions {
+			if c.Type == apiextv1.Established && c.Status == apiextv1.ConditionTrue {
+				return nil
+			}
+		}
+		return fmt.Errorf("not established yet")
 	}
-	return nil
 }
 
 func createGKEGatewayClasses(ctx context.Context, dyn dynamic.Interface) error {
