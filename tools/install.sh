@@ -416,11 +416,13 @@ install_gateway_api_crds() {
 	command -v unzip >/dev/null 2>&1 || die "$tool: unzip not found (install unzip)"
 	log "fetching $tool $v ..."
 	rm -f "$STAMPS/$tool"
-	# The first proxy of GOPROXY (a list separated by , or |); "direct" and "off" are not proxies.
+	# The first entry of GOPROXY (a list separated by , or |); "direct" is no proxy, so the
+	# public one stands in for it.
 	proxy=$(go env GOPROXY)
 	proxy=${proxy%%[,|]*}
 	case $proxy in
-	direct | off | "") proxy=https://proxy.golang.org ;;
+	direct | "") proxy=https://proxy.golang.org ;;
+	off) die "$tool: GOPROXY is off; set it to a module proxy to fetch $mod@$v" ;;
 	esac
 	url=${proxy%/}/$mod/@v/$v.zip
 	curl -fsSL --retry 3 -o "$WORK/gateway-api.zip" "$url" || die "$tool: download $url failed"
