@@ -25,7 +25,7 @@ source "$TOOLS_DIR/versions.env"
 
 # Every tool, in build order (system packages and the CRD first: they are quick).
 ALL_TOOLS=(
-	etcd redis-server system-kubectl vpa-crd
+	etcd redis-server system-kubectl vpa-crd gateway-api-crds
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
 	tofu terraform kwok stripe-mock tfplugindocs golangci-lint
 )
@@ -399,6 +399,54 @@ install_vpa_crd() {
 	log "ok $tool $VPA_VERSION (fetched in $(elapsed $((SECONDS - start)))): ${out#"$ROOT"/}"
 }
 
+# The Gateway API standard-channel CRDs, as a GKE cluster with the Gateway API enabled has
+# them. The module needs a newer Go than the project's, so it is not a go.mod dependency:
+# its zip comes from the Go module proxy with curl, is checked against the go.sum hash
+# pinned in versions.env (the same h1: dirhash `go mod download` verifies), and only
+# config/crd/standard/*.yaml is kept, in bin/crds/gateway-api/.
+install_gateway_api_crds() {
+	local tool=gateway-api-crds out=$BIN/crds/gateway-api
+	local mod=sigs.k8s.io/gateway-api v=$GATEWAY_API_VERSION
+	local recipe="mod=$mod@$v sum=$GATEWAY_API_SUM dir=config/crd/standard" proxy url hex sum start=$SECONDS
+	if up_to_date "$tool" "$out/gateway.networking.k8s.io_gateways.yaml" "$v" "$recipe"; then
+		log "ok $tool $v (cached)"
+		return 0
+	fi
+	command -v curl >/dev/null 2>&1 || die "$tool: curl not found (install curl)"
+	command -v unzip >/dev/null 2>&1 || die "$tool: unzip not found (install unzip)"
+	log "fetching $tool $v ..."
+	rm -f "$STAMPS/$tool"
+	# The first entry of GOPROXY (a list separated by , or |); "direct" is no proxy, so the
+	# public one stands in for it.
+	proxy=$(go env GOPROXY)
+	proxy=${proxy%%[,|]*}
+	case $proxy in
+	direct | "") proxy=https://proxy.golang.org ;;
+	off) die "$tool: GOPROXY is off; set it to a module proxy to fetch $mod@$v" ;;
+	esac
+	url=${proxy%/}/$mod/@v/$v.zip
+	curl -fsSL --retry 3 -o "$WORK/gateway-api.zip" "$url" || die "$tool: download $url failed"
+	mkdir -p "$WORK/gateway-api"
+	(cd "$WORK/gateway-api" && unzip -q "$WORK/gateway-api.zip") || die "$tool: unzip $url failed"
+	# dirhash Hash1: sha256 over "<sha256>  <path>" lines of every file, sorted by path.
+	hex=$(cd "$WORK/gateway-api" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum |
+		sed 's|  \./|  |' | sha256)
+	# shellcheck disable=SC2059 # the format is the \xHH escapes of the digest
+	sum=h1:$(printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64)
+	[[ $sum == "$GATEWAY_API_SUM" ]] ||
+		die "$tool: $mod@$v from $proxy has hash $sum, but tools/versions.env pins $GATEWAY_API_SUM"
+	local src=$WORK/gateway-api/$mod@$v/config/crd/standard
+	[[ -f $src/gateway.networking.k8s.io_gateways.yaml && -f $src/gateway.networking.k8s.io_httproutes.yaml ]] ||
+		die "$tool: $mod@$v has no config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml"
+	rm -rf "$WORK/gateway-api-out"
+	mkdir -p "$WORK/gateway-api-out" "$BIN/crds"
+	install -m 0644 "$src"/*.yaml "$WORK/gateway-api-out/"
+	rm -rf "$out"
+	mv -f "$WORK/gateway-api-out" "$out"
+	write_stamp "$tool" "$v" "$recipe"
+	log "ok $tool $v (fetched in $(elapsed $((SECONDS - start)))): ${out#"$ROOT"/}/ ($(ls "$out" | wc -l) files)"
+}
+
 # disable_system_service NAME: stop the system service NAME a package install
 # enabled (and may have started) and keep a reboot from starting it.
 disable_system_service() {
@@ -503,6 +551,7 @@ run_tool() {
 	redis-server) install_redis ;;
 	system-kubectl) install_system_kubectl ;;
 	vpa-crd) install_vpa_crd ;;
+	gateway-api-crds) install_gateway_api_crds ;;
 	*) build_go_tool "$1" ;;
 	esac
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/cluster"
 	"github.com/octollm/terraform-provider-octollm/internal/compliance"
 	"github.com/octollm/terraform-provider-octollm/internal/component"
+	"github.com/octollm/terraform-provider-octollm/internal/exposure"
 	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 	"github.com/octollm/terraform-provider-octollm/internal/platform"
@@ -96,6 +97,7 @@ func (p *octollmProvider) Resources(context.Context) []func() resource.Resource 
 		billing.NewResource,
 		compliance.NewResource,
 		component.NewResource,
+		exposure.NewResource,
 		modelroute.NewResource,
 		nodepool.NewResource,
 		platform.NewResource,

@@ -1,8 +1,9 @@
 // Package sandbox starts and stops the local control plane the demo, the acceptance tests and
 // the benchmarks run against: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-// kwok for fake nodes, the VPA CRD, stripe-mock, the GKE and Stripe emulators, the LLM emulator,
-// and redis-server (the Memorystore the gateways share rate limits and their response cache
-// through). It needs no network; every component listens on loopback.
+// kwok for fake nodes, the VPA CRD, the Gateway API CRDs with GKE's HealthCheckPolicy CRD and
+// GatewayClasses, stripe-mock, the GKE and Stripe emulators, the LLM emulator, and redis-server
+// (the Memorystore the gateways share rate limits and their response cache through). It needs
+// no network; every component listens on loopback.
 package sandbox
 
 import (

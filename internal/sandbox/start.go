@@ -144,6 +144,9 @@ func (st *starter) run(ctx context.Context) error {
 	if err := st.installVPACRD(ctx, cfg); err != nil {
 		return err
 	}
+	if err := st.installGatewayAPI(ctx, cfg); err != nil {
+		return err
+	}
 	if err := installGVisorRuntimeClass(ctx, kube); err != nil {
 		return err
 	}

@@ -1,0 +1,2 @@
+# An exposure imports by namespace/name (the Gateway's).
+terraform import octollm_gateway_exposure.public octollm/public
