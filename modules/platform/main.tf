@@ -143,3 +143,20 @@ module "compliance" {
   # Evaluate what the platform runs: the namespace, the components and every tenant.
   depends_on = [module.runtime, module.tenant]
 }
+
+# The gateway outside the cluster over HTTPS on its hostnames, the way GKE does it: a Gateway
+# of class gke-l7-global-external-managed, an HTTPRoute to the gateway's Service, an HTTP-to-HTTPS
+# redirect and a HealthCheckPolicy on /readyz.
+resource "octollm_gateway_exposure" "gateway" {
+  count = try(length(var.gateway.hostnames), 0) > 0 ? 1 : 0
+
+  name                    = var.gateway.name
+  namespace               = octollm_platform.this.namespace
+  service_name            = module.runtime.components[var.gateway.name].service_name
+  service_port            = var.gateway.port
+  hostnames               = var.gateway.hostnames
+  certificate_map         = try(var.gateway.tls.certificate_map, null)
+  certificate_secrets     = try(var.gateway.tls.certificate_secrets, null)
+  pre_shared_certificates = try(var.gateway.tls.pre_shared_certificates, null)
+  static_address          = var.gateway.static_address
+}

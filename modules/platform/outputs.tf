@@ -80,5 +80,7 @@ output "gateway" {
     service_account = octollm_platform.this.gateway_service_account
     service_url     = module.runtime.service_urls[var.gateway.name]
     deployment      = module.runtime.components[var.gateway.name].deployment_name
+    url             = one(octollm_gateway_exposure.gateway[*].url)
+    address         = one(octollm_gateway_exposure.gateway[*].address)
   }
 }
