@@ -172,7 +172,7 @@ func freePortBase() (int, error) {
 }
 
 func portsFree(p sandbox.Ports) bool {
-	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin, p.LLM, p.Redis, p.Gateway} {
+	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin, p.LLM, p.Redis, p.Gateway, p.Registry} {
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
 			return false
