@@ -18,6 +18,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/registry"
 	"github.com/octollm/terraform-provider-octollm/internal/tenant"
 )
 
@@ -108,5 +109,6 @@ func (p *octollmProvider) DataSources(context.Context) []func() datasource.DataS
 		cluster.NewDataSource,
 		compliance.NewReportDataSource,
 		modelroute.NewCatalogDataSource,
+		registry.NewImageDataSource,
 	}
 }
