@@ -126,22 +126,22 @@ func registryError(ref name.Tag, insecure bool, err error) error {
 		}
 		switch {
 		case terr.StatusCode == http.StatusNotFound || codes[transport.ManifestUnknownErrorCode] || codes[transport.NameUnknownErrorCode]:
-			return fmt.Errorf("%w: tag %q is not in %s (%v): push the image first (`make images` pushes the gateway to the sandbox registry), or check tag and repository",
+			return fmt.Errorf("%w: tag %q is not in %s (%w): push the image first (`make images` pushes the gateway to the sandbox registry), or check tag and repository",
 				ErrImageNotFound, ref.TagStr(), ref.Context().Name(), err)
 		case terr.StatusCode == http.StatusUnauthorized || terr.StatusCode == http.StatusForbidden || codes[transport.UnauthorizedErrorCode] || codes[transport.DeniedErrorCode]:
 			hint := "log in with `docker login " + host + "` (the provider reads Docker's credentials)"
 			if IsGoogleRegistry(host) {
 				hint = "give the provider's Google credentials (gke.credentials, GOOGLE_CREDENTIALS, or Application Default Credentials) roles/artifactregistry.reader on the repository, or run `gcloud auth configure-docker " + host + "`"
 			}
-			return fmt.Errorf("%w to %s (%v): %s", ErrRegistryDenied, ref.Context().Name(), err, hint)
+			return fmt.Errorf("%w to %s (%w): %s", ErrRegistryDenied, ref.Context().Name(), err, hint)
 		}
 	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
-		return fmt.Errorf("%w: %s serves plain HTTP (%v): set insecure = true to allow it", ErrRegistryUnreachable, host, err)
+		return fmt.Errorf("%w: %s serves plain HTTP (%w): set insecure = true to allow it", ErrRegistryUnreachable, host, err)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %s did not answer in time (%v): check the host and port in repository, and that the registry is up", ErrRegistryUnreachable, host, err)
+		return fmt.Errorf("%w: %s did not answer in time (%w): check the host and port in repository, and that the registry is up", ErrRegistryUnreachable, host, err)
 	}
 	var nerr net.Error
 	var oerr *net.OpError
@@ -151,7 +151,7 @@ func registryError(ref name.Tag, insecure bool, err error) error {
 		if !insecure {
 			hint += "; a registry that serves plain HTTP also needs insecure = true"
 		}
-		return fmt.Errorf("%w: cannot reach %s (%v): %s", ErrRegistryUnreachable, host, err, hint)
+		return fmt.Errorf("%w: cannot reach %s (%w): %s", ErrRegistryUnreachable, host, err, hint)
 	}
 	return fmt.Errorf("resolve %s: %w", ref, err)
 }

@@ -168,7 +168,7 @@ func ValidateRepository(repository string) string {
 	if hasPath && strings.Contains(rest[strings.LastIndex(rest, "/")+1:], ":") {
 		return "must be a repository without a tag, " + examples + ": put the tag in `tag`"
 	}
-	if !hasPath || rest == "" || !(host == "localhost" || strings.ContainsAny(host, ".:")) {
+	if !hasPath || rest == "" || (host != "localhost" && !strings.ContainsAny(host, ".:")) {
 		return "must start with the registry host, " + examples + " (Docker Hub is `docker.io/library/NAME`)"
 	}
 	const grammar = "after the host, path components are lowercase letters and digits separated by `.`, `_`, `__` or `-`, "

@@ -385,7 +385,7 @@ func ExtractFile(img v1.Image, pathInImage, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return err
 	}
 	tmp := dst + ".tmp"
