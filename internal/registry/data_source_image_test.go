@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -52,6 +53,14 @@ func TestAccImageDataSource_resolvesThePushedDigest(t *testing.T) {
 	acctest.PreCheck(t)
 	repository, tag, pushed := pushGateway(t)
 	digest := strings.TrimPrefix(pushed, repository+"@")
+	// What the registry serves is the gateway: pulled by digest, its binary runs.
+	bin := filepath.Join(t.TempDir(), "octollm-gateway")
+	if err := image.ExtractFileFromRef(context.Background(), pushed, image.BinaryPath, bin); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "--help").CombinedOutput(); err != nil { //nolint:gosec // the binary the test pulled
+		t.Fatalf("the pulled gateway's --help: %v\n%s", err, out)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
