@@ -27,7 +27,7 @@ source "$TOOLS_DIR/versions.env"
 ALL_TOOLS=(
 	etcd redis-server system-kubectl vpa-crd gateway-api-crds
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
-	tofu terraform kwok stripe-mock tfplugindocs golangci-lint
+	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry
 )
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
@@ -334,6 +334,15 @@ define_go_tool() {
 		T_LDFLAGS+=" -X github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs/build.version=${TFPLUGINDOCS_VERSION#v}"
 		T_CHECK=(--version)
 		T_EXPECT="Version ${TFPLUGINDOCS_VERSION#v}( |\$)"
+		;;
+	registry)
+		# CNCF distribution: the sandbox's OCI registry (`make images` pushes the gateway there).
+		T_VERSION=$REGISTRY_VERSION
+		T_PKG=github.com/distribution/distribution/v3/cmd/registry@$REGISTRY_VERSION
+		# What its Makefile sets (default: "v3.1.2+unknown").
+		T_LDFLAGS+=" -X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION"
+		T_CHECK=(--version)
+		T_EXPECT=" github.com/distribution/distribution/v3 ${REGISTRY_VERSION//./\\.}\$"
 		;;
 	golangci-lint)
 		T_VERSION=$GOLANGCI_LINT_VERSION

@@ -19,6 +19,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/modelroute"
 	"github.com/octollm/terraform-provider-octollm/internal/nodepool"
 	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/registry"
 	"github.com/octollm/terraform-provider-octollm/internal/tenant"
 )
 
@@ -110,5 +111,6 @@ func (p *octollmProvider) DataSources(context.Context) []func() datasource.DataS
 		cluster.NewDataSource,
 		compliance.NewReportDataSource,
 		modelroute.NewCatalogDataSource,
+		registry.NewImageDataSource,
 	}
 }

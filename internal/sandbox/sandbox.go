@@ -132,6 +132,7 @@ func (s *State) Env() [][2]string {
 		{"OCTOLLM_SANDBOX_KUBECONFIG", s.Kubeconfig},
 		{"OCTOLLM_REDIS_URL", s.RedisURL()},
 		{"OCTOLLM_GATEWAY_LISTEN", s.GatewayListen()},
+		{"OCTOLLM_REGISTRY", s.RegistryHost()},
 	}
 	// The gateway's upstreams all point at the LLM emulator, which accepts any key.
 	for _, p := range UpstreamProviders {

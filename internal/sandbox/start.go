@@ -99,6 +99,10 @@ func (st *starter) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	registry, err := st.startRegistry()
+	if err != nil {
+		return err
+	}
 	if err := st.waitFor(ctx, etcd, "etcd", httpOK(fmt.Sprintf("http://127.0.0.1:%d/health", st.s.Ports.EtcdClient), nil, "")); err != nil {
 		return err
 	}
@@ -169,6 +173,7 @@ func (st *starter) run(ctx context.Context) error {
 		{sched, "kube-scheduler", httpOK(fmt.Sprintf("https://127.0.0.1:%d/healthz", st.s.Ports.Scheduler), nil, "")},
 		{kwok, "kwok", httpOK(fmt.Sprintf("http://127.0.0.1:%d/healthz", st.s.Ports.Kwok), nil, "")},
 		{redis, "redis-server", redisPing(st.s.Ports.Redis)},
+		{registry, "OCI registry", httpOK("http://"+st.s.RegistryHost()+"/v2/", nil, "")},
 		{emu, "GKE emulator", tcpOpen(st.s.Ports.GKE)},
 		{emu, "Stripe emulator", tcpOpen(st.s.Ports.Stripe)},
 		{emu, "LLM emulator", tcpOpen(st.s.Ports.LLM)},

@@ -94,6 +94,7 @@ func printState(s *sandbox.State) {
 	fmt.Printf("  kube-apiserver  %s  (kubeconfig %s)\n", s.APIServerURL(), s.Kubeconfig)
 	fmt.Printf("  GKE emulator    %s  (cluster projects/%s/locations/%s/clusters/%s)\n", s.GKEEndpoint(), sandbox.Project, sandbox.Location, sandbox.Cluster)
 	fmt.Printf("  Stripe emulator %s\n", s.StripeURL())
+	fmt.Printf("  OCI registry    %s  (make images pushes the gateway image there)\n", s.RegistryHost())
 	fmt.Printf("  provider env    source %s/env\n", s.Dir)
 }
 
