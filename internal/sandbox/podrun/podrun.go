@@ -13,11 +13,9 @@
 package podrun
 
 import (
-	"archive/tar"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -27,10 +25,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	authenticationv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -39,6 +33,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/image"
 )
 
 // Options say which pod to run and where.
@@ -99,12 +95,20 @@ func Prepare(ctx context.Context, o Options) (*Pod, error) {
 	}
 	p.Token = spec.AutomountServiceAccountToken == nil || *spec.AutomountServiceAccountToken
 
-	cfg, err := pull(ctx, c.Image, filepath.Join(o.WorkDir, "rootfs"))
+	img, err := image.Pull(ctx, c.Image)
 	if err != nil {
 		return nil, fmt.Errorf("image %s: %w", c.Image, err)
 	}
-	p.Digest = cfg.digest
-	argv := commandLine(cfg.entrypoint, cfg.cmd, c.Command, c.Args)
+	rt, err := image.RuntimeOf(img)
+	if err != nil {
+		return nil, fmt.Errorf("image %s: %w", c.Image, err)
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, err
+	}
+	p.Digest = digest.String()
+	argv := commandLine(rt.Entrypoint, rt.Cmd, c.Command, c.Args)
 	if len(argv) == 0 {
 		return nil, fmt.Errorf("image %s has no entrypoint and the container no command", c.Image)
 	}
@@ -113,7 +117,8 @@ func Prepare(ctx context.Context, o Options) (*Pod, error) {
 		"spec.serviceAccountName": p.ServiceAccount, "spec.nodeName": "localhost",
 		"status.podIP": "127.0.0.1", "status.hostIP": "127.0.0.1",
 	}
-	env, err := resolveEnv(ctx, kube, o.Namespace, c, fieldValues)
+	// The image's own environment first, then the container's, as a container runtime does.
+	env, err := resolveEnv(ctx, kube, o.Namespace, c, fieldValues, rt.Env)
 	if err != nil {
 		return nil, err
 	}
@@ -131,9 +136,9 @@ func Prepare(ctx context.Context, o Options) (*Pod, error) {
 	for i := range argv {
 		argv[i] = expand(argv[i], env)
 	}
-	bin, err := rootPath(filepath.Join(o.WorkDir, "rootfs"), argv[0])
-	if err != nil {
-		return nil, err
+	bin := filepath.Join(o.WorkDir, path.Base(argv[0]))
+	if err := image.ExtractFile(img, argv[0], bin); err != nil {
+		return nil, fmt.Errorf("image %s: the command %s: %w", c.Image, argv[0], err)
 	}
 	p.Binary, p.Args = bin, argv[1:]
 	p.Env = env
@@ -176,94 +181,14 @@ func commandLine(entrypoint, cmd, command, args []string) []string {
 	}
 }
 
-type imageConfig struct {
-	digest          string
-	entrypoint, cmd []string
-}
-
-// pull fetches the image and unpacks its flattened filesystem (regular files and directories)
-// under dir.
-func pull(ctx context.Context, ref, dir string) (imageConfig, error) {
-	r, err := name.ParseReference(ref, name.Insecure)
-	if err != nil {
-		return imageConfig{}, err
-	}
-	img, err := remote.Image(r, remote.WithContext(ctx))
-	if err != nil {
-		return imageConfig{}, err
-	}
-	digest, err := img.Digest()
-	if err != nil {
-		return imageConfig{}, err
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return imageConfig{}, err
-	}
-	if err := unpack(img, dir); err != nil {
-		return imageConfig{}, err
-	}
-	return imageConfig{digest: digest.String(), entrypoint: cf.Config.Entrypoint, cmd: cf.Config.Cmd}, nil
-}
-
-func unpack(img v1.Image, dir string) error {
-	rc := mutate.Extract(img)
-	defer func() { _ = rc.Close() }()
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		dst, err := rootPath(dir, h.Name)
-		if err != nil {
-			return err
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(dst, 0o750); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			if err := writeFile(dst, tr, os.FileMode(h.Mode)&0o755); err != nil { //nolint:gosec // tar modes are 12 bits
-				return err
-			}
-		}
-	}
-}
-
-func writeFile(dst string, r io.Reader, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode|0o600) //nolint:gosec // inside the work dir, checked by rootPath
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, r); err != nil { //nolint:gosec // the image is the project's own
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// rootPath maps a path inside the image onto dir, refusing paths that leave it.
-func rootPath(dir, p string) (string, error) {
-	clean := path.Clean("/" + p)
-	out := filepath.Join(dir, filepath.FromSlash(clean))
-	if !strings.HasPrefix(out, filepath.Clean(dir)+string(filepath.Separator)) {
-		return "", fmt.Errorf("path %q leaves the image root", p)
-	}
-	return out, nil
-}
-
 // resolveEnv resolves the container's env and envFrom as the kubelet does, in order, with
 // $(VAR) references to earlier variables expanded.
-func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c corev1.Container, fields map[string]string) ([]string, error) {
+func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c corev1.Container, fields map[string]string, imageEnv []string) ([]string, error) {
 	var env []string
+	for _, kv := range imageEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		env = setEnv(env, k, v)
+	}
 	secrets, maps := map[string]*corev1.Secret{}, map[string]*corev1.ConfigMap{}
 	secret := func(n string, optional bool) (*corev1.Secret, error) {
 		if s, ok := secrets[n]; ok {
