@@ -126,8 +126,10 @@ func (r *exposureResource) ValidateConfig(ctx context.Context, req resource.Vali
 	var set []string
 	unknown := false
 	for i, v := range values {
+		// Unknown (a module's input not yet known) counts as neither set nor unset.
 		if v.IsUnknown() {
 			unknown = true
+			continue
 		}
 		if !v.IsNull() {
 			set = append(set, tlsSources[i])

@@ -12,17 +12,20 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 	"github.com/octollm/terraform-provider-octollm/internal/acctest/netpol"
 	"github.com/octollm/terraform-provider-octollm/internal/sandbox"
+	"github.com/octollm/terraform-provider-octollm/internal/sandbox/podrun"
 )
 
 // demo is one sandbox with the quickstart applied by scripts/demo.sh.
@@ -120,6 +123,67 @@ func TestAccQuickstart(t *testing.T) {
 	t.Run("tenants served through the gateway as its pod runs", func(t *testing.T) { tenantsServed(t, d) })
 	t.Run("executor arm on GKE Sandbox nodes", func(t *testing.T) { executorOnGVisor(t, d) })
 	t.Run("network paths through the live policies", func(t *testing.T) { networkPaths(t, d) })
+	// Last: it breaks the gateway's RBAC.
+	t.Run("without its RoleBinding the gateway does not serve", func(t *testing.T) { withoutRoleBinding(t, d, cfg) })
+}
+
+// The check above would catch a missing RoleBinding: with it deleted, the gateway run the same
+// way is refused by the apiserver and never becomes ready.
+func withoutRoleBinding(t *testing.T, d *demo, cfg *rest.Config) {
+	if err := d.kube.RbacV1().RoleBindings("octollm").Delete(t.Context(), "octollm-gateway-reader", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	listen, err := podrun.FreeLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod, err := podrun.Prepare(t.Context(), podrun.Options{Config: cfg, Namespace: "octollm", Deployment: "gateway", WorkDir: t.TempDir(),
+		Overrides: map[string]string{"OCTOLLM_GATEWAY_LISTEN": listen, "OCTOLLM_GATEWAY_SPOOL_DIR": t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	cmd := pod.Command(ctx)
+	var log syncBuffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(log.String(), "forbidden") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the gateway without its RoleBinding logged no forbidden error:\n%s", log.String())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	resp, err := http.Get("http://" + listen + "/readyz") //nolint:noctx // loopback, bounded by the process
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("the gateway is ready although it cannot read routes or keys")
+	}
+}
+
+// syncBuffer is a bytes.Buffer the process writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func component(name, kind string) map[string]string {

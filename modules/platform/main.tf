@@ -57,8 +57,8 @@ resource "octollm_platform" "this" {
   network_policy = merge(
     { enabled = true },
     var.network_policy,
-    var.gateway == null ? {} : {
-      gateway_port = var.gateway.port
+    {
+      gateway_port = var.gateway == null ? try(var.network_policy.gateway_port, 8080) : var.gateway.port
       egress_ports = distinct(concat(try(var.network_policy.egress_ports, [443]), local.redis_port == null ? [] : [local.redis_port]))
     },
   )
