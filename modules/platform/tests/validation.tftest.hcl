@@ -114,3 +114,35 @@ run "compliance_enforcement" {
   }
   expect_failures = [var.compliance_controls]
 }
+
+run "gateway_name_must_be_a_label" {
+  command = plan
+  variables {
+    gateway = { name = "Gateway_1", image_tag = "v1.0.0" }
+  }
+  expect_failures = [var.gateway]
+}
+
+run "gateway_image_tag_is_never_latest" {
+  command = plan
+  variables {
+    gateway = { image_tag = "latest" }
+  }
+  expect_failures = [var.gateway]
+}
+
+run "gateway_port_in_range" {
+  command = plan
+  variables {
+    gateway = { image_tag = "v1.0.0", port = 70000 }
+  }
+  expect_failures = [var.gateway]
+}
+
+run "gateway_hostnames_need_tls" {
+  command = plan
+  variables {
+    gateway = { image_tag = "v1.0.0", hostnames = ["api.example.com"] }
+  }
+  expect_failures = [var.gateway]
+}
