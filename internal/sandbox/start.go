@@ -131,7 +131,11 @@ func (st *starter) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := st.installKwokMetricsCRDs(ctx, cfg); err != nil {
+		return err
+	}
 	kwok, err := st.start("kwok", st.bin("kwok"),
+		kwokEnableCRDs(),
 		"--kubeconfig", st.s.Kubeconfig,
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
@@ -139,6 +143,10 @@ func (st *starter) run(ctx context.Context) error {
 		"--cidr=10.64.0.0/14",
 		"--server-address", fmt.Sprintf("127.0.0.1:%d", st.s.Ports.Kwok),
 		"--node-lease-duration-seconds=40")
+	if err != nil {
+		return err
+	}
+	metricsServer, err := st.startMetricsServer(ctx, cfg, kube)
 	if err != nil {
 		return err
 	}
@@ -183,6 +191,10 @@ func (st *starter) run(ctx context.Context) error {
 		return err
 	}
 	st.logf("nodes Ready (%s)", since(begin))
+	if err := st.waitFor(ctx, metricsServer, "metrics-server serving node metrics (metrics.k8s.io)", metricsReady(kube)); err != nil {
+		return err
+	}
+	st.logf("metrics.k8s.io serving node metrics (%s)", since(begin))
 	if err := st.writeEnv(); err != nil {
 		return err
 	}
@@ -286,6 +298,14 @@ func (st *starter) startAPIServer() (*process, error) {
 		"--service-account-key-file", p.ServiceAccountPub,
 		"--service-account-signing-key-file", p.ServiceAccountKey,
 		"--allow-privileged=true",
+		// The aggregation layer (metrics.k8s.io from metrics-server): the apiserver's front-proxy
+		// client certificate and the requestheader settings aggregated servers authenticate with.
+		"--proxy-client-cert-file", p.FrontProxyClientCert, "--proxy-client-key-file", p.FrontProxyClientKey,
+		"--requestheader-client-ca-file", p.FrontProxyCACert,
+		"--requestheader-allowed-names", "front-proxy-client",
+		"--requestheader-username-headers", "X-Remote-User",
+		"--requestheader-group-headers", "X-Remote-Group",
+		"--requestheader-extra-headers-prefix", "X-Remote-Extra-",
 		"--cert-dir", filepath.Join(st.s.Dir, "pki"),
 		"--profiling=false",
 		"--v=1")
@@ -326,10 +346,15 @@ func (st *starter) startScheduler() (*process, error) {
 // installVPACRD installs the VerticalPodAutoscaler CRD tools/ copied from the
 // k8s.io/autoscaler/vertical-pod-autoscaler module, as on a GKE cluster with VPA enabled.
 func (st *starter) installVPACRD(ctx context.Context, cfg *rest.Config) error {
-	path := filepath.Join(st.o.BinDir, "crds", "vpa-v1-crd-gen.yaml")
+	return st.installCRDFile(ctx, cfg, filepath.Join(st.o.BinDir, "crds", "vpa-v1-crd-gen.yaml"))
+}
+
+// installCRDFile installs the CRDs of a YAML file tools/ copied into bin/crds and waits until
+// they are established.
+func (st *starter) installCRDFile(ctx context.Context, cfg *rest.Config, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("VPA CRD: %w: run `make tools` first", err)
+		return fmt.Errorf("CRD %s: %w: run `make tools` first", filepath.Base(path), err)
 	}
 	client, err := apiextclient.NewForConfig(cfg)
 	if err != nil {
@@ -341,7 +366,7 @@ func (st *starter) installVPACRD(ctx context.Context, cfg *rest.Config) error {
 		}
 		var crd apiextv1.CustomResourceDefinition
 		if err := yaml.Unmarshal([]byte(doc), &crd); err != nil {
-			return fmt.Errorf("VPA CRD %s: %w", path, err)
+			return fmt.Errorf("CRD %s: %w", path, err)
 		}
 		if crd.Kind != "CustomResourceDefinition" {
 			continue
