@@ -102,15 +102,19 @@ resource "octollm_autoscaling" "orchestrator" {
   target {
     name = octollm_component.orchestrator.deployment_name
   }
-  min_replicas       = 3
-  max_replicas       = 20
+  min_replicas = 3
+  max_replicas = 20
+  # CPU and memory come from metrics-server (on every GKE cluster, and in the sandbox). A custom
+  # metric such as the orchestrator's task queue depth needs a custom.metrics.k8s.io adapter
+  # (on GKE: Managed Service for Prometheus + the custom-metrics-stackdriver-adapter):
+  #   metric {
+  #     type          = "Pods"
+  #     name          = "task_queue_depth"
+  #     average_value = "10"
+  #   }
+  # Without one the HPA never scales down, and the plan warns.
   cpu_utilization    = 70
   memory_utilization = 75
-  metric {
-    type          = "Pods"
-    name          = "task_queue_depth"
-    average_value = "10"
-  }
   scale_up {
     stabilization_window_seconds = 30
     select_policy                = "Max"
