@@ -141,15 +141,15 @@ func kwokEnableCRDs() string {
 	return s
 }
 
-// startMetricsServer creates the kwok Metric, the metrics-server Service and APIService, and
-// starts metrics-server. metricsReady tells when it serves node metrics.
-func (st *starter) startMetricsServer(ctx context.Context, cfg *rest.Config, kube kubernetes.Interface) (*process, error) {
+// createMetricsObjects creates the kwok Metric and the metrics-server Service; call it once kwok
+// runs, so kwok serves the nodes' metrics path before metrics-server first scrapes it.
+func (st *starter) createMetricsObjects(ctx context.Context, cfg *rest.Config, kube kubernetes.Interface) error {
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := createYAML(ctx, dyn, metricGVR, "", kubeletResourceMetrics); err != nil {
-		return nil, err
+		return err
 	}
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "metrics-server", Namespace: "kube-system", Labels: map[string]string{"app.kubernetes.io/name": "metrics-server"}},
@@ -159,17 +159,16 @@ func (st *starter) startMetricsServer(ctx context.Context, cfg *rest.Config, kub
 		},
 	}
 	if _, err := kube.CoreV1().Services("kube-system").Create(ctx, svc, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return nil, fmt.Errorf("create Service kube-system/metrics-server: %w", err)
+		return fmt.Errorf("create Service kube-system/metrics-server: %w", err)
 	}
-	caPEM, err := os.ReadFile(st.pki.CACert)
-	if err != nil {
-		return nil, err
-	}
-	caB64, _ := json.Marshal(caPEM) // []byte marshals as base64
-	if err := createYAML(ctx, dyn, apiServiceGVR, "", fmt.Sprintf(metricsAPIService, st.s.Ports.MetricsServer, caB64)); err != nil {
-		return nil, err
-	}
+	return nil
+}
 
+// startMetricsServer starts metrics-server and, once it listens, registers its APIService.
+// Call it once the nodes exist: metrics-server scrapes at start and then every 10s, and serves a
+// node's CPU after two scrapes. Registering the APIService only when metrics-server answers
+// keeps the aggregator's availability check from failing and backing off (up to 30s).
+func (st *starter) startMetricsServer(ctx context.Context, cfg *rest.Config) (*process, error) {
 	kc := st.s.Kubeconfig
 	env := []string{
 		// Scrapes of the nodes' simulated addresses go to kwok's server on loopback (see above).
@@ -193,7 +192,25 @@ func (st *starter) startMetricsServer(ctx context.Context, cfg *rest.Config, kub
 		return nil, err
 	}
 	st.s.Processes = append(st.s.Processes, p)
-	return p, st.s.save()
+	if err := st.s.save(); err != nil {
+		return nil, err
+	}
+	if err := st.waitFor(ctx, p, "metrics-server", tcpOpen(st.s.Ports.MetricsServer)); err != nil {
+		return nil, err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	caPEM, err := os.ReadFile(st.pki.CACert)
+	if err != nil {
+		return nil, err
+	}
+	caB64, _ := json.Marshal(caPEM) // []byte marshals as base64
+	if err := createYAML(ctx, dyn, apiServiceGVR, "", fmt.Sprintf(metricsAPIService, st.s.Ports.MetricsServer, caB64)); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // metricsReady succeeds once metrics.k8s.io serves usage for at least one node, as

@@ -146,8 +146,7 @@ func (st *starter) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	metricsServer, err := st.startMetricsServer(ctx, cfg, kube)
-	if err != nil {
+	if err := st.createMetricsObjects(ctx, cfg, kube); err != nil {
 		return err
 	}
 	if err := st.installVPACRD(ctx, cfg); err != nil {
@@ -191,6 +190,10 @@ func (st *starter) run(ctx context.Context) error {
 		return err
 	}
 	st.logf("nodes Ready (%s)", since(begin))
+	metricsServer, err := st.startMetricsServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	if err := st.waitFor(ctx, metricsServer, "metrics-server serving node metrics (metrics.k8s.io)", metricsReady(kube)); err != nil {
 		return err
 	}
