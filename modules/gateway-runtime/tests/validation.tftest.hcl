@@ -24,7 +24,7 @@ run "defaults_are_the_seed_runtime" {
   # Every default HPA scales on metrics any GKE cluster serves (metrics-server's CPU and
   # memory), never on a custom metric that needs an adapter the platform does not install.
   assert {
-    condition     = output.autoscaling["orchestrator"].scales_on == ["cpu", "memory"] && output.autoscaling["executor-arm"].scales_on == ["cpu", "memory"]
+    condition     = join(",", output.autoscaling["orchestrator"].scales_on) == "cpu,memory" && join(",", output.autoscaling["executor-arm"].scales_on) == "cpu,memory"
     error_message = "a default component's HPA scales on something other than CPU and memory"
   }
   assert {
@@ -47,7 +47,7 @@ run "pod_metrics_still_possible" {
     }
   }
   assert {
-    condition     = output.autoscaling["planner"].scales_on == ["cpu", "task_queue_depth"]
+    condition     = join(",", output.autoscaling["planner"].scales_on) == "cpu,task_queue_depth"
     error_message = "pod_metrics did not reach the planner's HPA"
   }
 }
