@@ -168,6 +168,9 @@ resource "octollm_autoscaling" "orchestrator" {
 // it back to min_replicas.
 func TestAccAutoscaling_scalesOnSimulatedCPU(t *testing.T) {
 	acctest.PreCheck(t)
+	if !acctest.Sandbox().Metrics {
+		t.Skip("the sandbox runs no metrics-server: start it with OCTOLLM_SANDBOX_METRICS=1")
+	}
 	ns, kube := namespace(t)
 	usage := dyn(t).Resource(sandbox.ClusterResourceUsageGVR)
 	setCPU := func(cpu string) error {

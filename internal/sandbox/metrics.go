@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -121,6 +122,9 @@ spec:
 
 // installKwokMetricsCRDs installs the kwok CRDs kwok is told to watch; call it before kwok starts.
 func (st *starter) installKwokMetricsCRDs(ctx context.Context, cfg *rest.Config) error {
+	if !st.o.Metrics {
+		return nil
+	}
 	for _, c := range KwokMetricsCRDs {
 		if err := st.installCRDFile(ctx, cfg, filepath.Join(st.o.BinDir, "crds", "kwok", c.File)); err != nil {
 			return err
@@ -129,12 +133,13 @@ func (st *starter) installKwokMetricsCRDs(ctx context.Context, cfg *rest.Config)
 	return nil
 }
 
-// Known risk (kwok v0.7.0): with metrics enabled kwok keeps a pod cache whose delete handler
+// Known risk (kwok v0.7.0), why Options.Metrics is off by default: with metrics enabled kwok keeps a pod cache whose delete handler
 // panics on the cache.DeletedFinalStateUnknown a relist delivers for a pod deleted while kwok's
 // pod watch was down, and kwok exits (nodes then go NotReady). kwok's watches against this
 // sandbox end every minute or so ("RequestWatchProgress is disabled": Debian's etcd 3.4 lacks
 // it; setting KUBE_FEATURE_WatchListClient=false for kwok did not stop them), so a pod deleted
-// in that short window can take kwok down; seen once in the HPA acceptance test's first run.
+// in that short window can take kwok down: seen in 2 of 4 runs here, after namespaces with pods
+// were deleted.
 
 // startWithEnv is start with extra environment variables for the process.
 func (st *starter) startWithEnv(name, binary string, env []string, args ...string) (*process, error) {
@@ -149,8 +154,11 @@ func (st *starter) startWithEnv(name, binary string, env []string, args ...strin
 	return p, nil
 }
 
-// kwokEnableCRDs is kwok's --enable-crds flag for KwokMetricsCRDs.
-func kwokEnableCRDs() string {
+// kwokMetricsArgs is kwok's --enable-crds flag for KwokMetricsCRDs, with Options.Metrics.
+func (st *starter) kwokMetricsArgs() []string {
+	if !st.o.Metrics {
+		return nil
+	}
 	s := "--enable-crds="
 	for i, c := range KwokMetricsCRDs {
 		if i > 0 {
@@ -158,12 +166,15 @@ func kwokEnableCRDs() string {
 		}
 		s += c.Kind
 	}
-	return s
+	return []string{s}
 }
 
 // createMetricsObjects creates the kwok Metric and the metrics-server Service; call it once kwok
 // runs, so kwok serves the nodes' metrics path before metrics-server first scrapes it.
 func (st *starter) createMetricsObjects(ctx context.Context, cfg *rest.Config, kube kubernetes.Interface) error {
+	if !st.o.Metrics {
+		return nil
+	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -227,6 +238,23 @@ func (st *starter) startMetricsServer(ctx context.Context, cfg *rest.Config) (*p
 		return nil, err
 	}
 	return p, nil
+}
+
+// runMetricsServer starts metrics-server (with Options.Metrics) and waits until it serves node
+// metrics; call it once the nodes exist.
+func (st *starter) runMetricsServer(ctx context.Context, cfg *rest.Config, kube kubernetes.Interface, begin time.Time) error {
+	if !st.o.Metrics {
+		return nil
+	}
+	p, err := st.startMetricsServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := st.waitFor(ctx, p, "metrics-server serving node metrics (metrics.k8s.io)", metricsReady(kube)); err != nil {
+		return err
+	}
+	st.logf("metrics.k8s.io serving node metrics (%s)", since(begin))
+	return nil
 }
 
 // metricsReady succeeds once metrics.k8s.io serves usage for at least one node, as

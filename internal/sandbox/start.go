@@ -134,15 +134,14 @@ func (st *starter) run(ctx context.Context) error {
 	if err := st.installKwokMetricsCRDs(ctx, cfg); err != nil {
 		return err
 	}
-	kwok, err := st.start("kwok", st.bin("kwok"),
-		kwokEnableCRDs(),
+	kwok, err := st.start("kwok", st.bin("kwok"), append(st.kwokMetricsArgs(),
 		"--kubeconfig", st.s.Kubeconfig,
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--node-ip=10.128.0.1",
 		"--cidr=10.64.0.0/14",
 		"--server-address", fmt.Sprintf("127.0.0.1:%d", st.s.Ports.Kwok),
-		"--node-lease-duration-seconds=40")
+		"--node-lease-duration-seconds=40")...)
 	if err != nil {
 		return err
 	}
@@ -190,14 +189,9 @@ func (st *starter) run(ctx context.Context) error {
 		return err
 	}
 	st.logf("nodes Ready (%s)", since(begin))
-	metricsServer, err := st.startMetricsServer(ctx, cfg)
-	if err != nil {
+	if err := st.runMetricsServer(ctx, cfg, kube, begin); err != nil {
 		return err
 	}
-	if err := st.waitFor(ctx, metricsServer, "metrics-server serving node metrics (metrics.k8s.io)", metricsReady(kube)); err != nil {
-		return err
-	}
-	st.logf("metrics.k8s.io serving node metrics (%s)", since(begin))
 	if err := st.writeEnv(); err != nil {
 		return err
 	}
