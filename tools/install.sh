@@ -25,9 +25,9 @@ source "$TOOLS_DIR/versions.env"
 
 # Every tool, in build order (system packages and the CRD first: they are quick).
 ALL_TOOLS=(
-	etcd redis-server system-kubectl vpa-crd gateway-api-crds
+	etcd redis-server system-kubectl vpa-crd gateway-api-crds kwok-crds
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
-	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry
+	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry metrics-server
 )
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
@@ -319,6 +319,14 @@ define_go_tool() {
 		T_CHECK=(--version)
 		T_EXPECT="(^| |v)${KWOK_VERSION#v}( |\$)"
 		;;
+	metrics-server)
+		T_VERSION=$METRICS_SERVER_VERSION
+		T_PKG=sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_SERVER_VERSION
+		# What its Makefile sets (VERSION_LDFLAGS); --version prints gitVersion.
+		T_LDFLAGS+=" -X k8s.io/client-go/pkg/version.gitVersion=$METRICS_SERVER_VERSION"
+		T_CHECK=(--version)
+		T_EXPECT="^${METRICS_SERVER_VERSION//./\\.}\$"
+		;;
 	stripe-mock)
 		T_VERSION=$STRIPE_MOCK_VERSION
 		T_PKG=github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION
@@ -456,6 +464,36 @@ install_gateway_api_crds() {
 	log "ok $tool $v (fetched in $(elapsed $((SECONDS - start)))): ${out#"$ROOT"/}/ ($(ls "$out" | wc -l) files)"
 }
 
+# kwok's resource-usage CRDs (Metric, ClusterResourceUsage, ResourceUsage), which
+# the sandbox installs and kwok watches (--enable-crds) to simulate the kubelet's
+# /metrics/resource for metrics-server. kwok does not install CRDs itself.
+KWOK_CRDS=(kwok.x-k8s.io_metrics.yaml kwok.x-k8s.io_clusterresourceusages.yaml kwok.x-k8s.io_resourceusages.yaml)
+install_kwok_crds() {
+	local tool=kwok-crds out=$BIN/crds/kwok mod=sigs.k8s.io/kwok
+	local recipe="mod=$mod@$KWOK_VERSION files=${KWOK_CRDS[*]}" json dir f start=$SECONDS
+	if up_to_date "$tool" "$out/${KWOK_CRDS[0]}" "$KWOK_VERSION" "$recipe"; then
+		log "ok $tool $KWOK_VERSION (cached)"
+		return 0
+	fi
+	log "fetching $tool $KWOK_VERSION ..."
+	rm -f "$STAMPS/$tool"
+	json=$(cd "$WORK" && go mod download -json "$mod@$KWOK_VERSION") || {
+		printf '%s\n' "$json" >&2
+		die "$tool: go mod download $mod@$KWOK_VERSION failed"
+	}
+	dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")
+	mkdir -p "$out"
+	for f in "${KWOK_CRDS[@]}"; do
+		[[ -n $dir && -f $dir/kustomize/crd/bases/$f ]] || die "$tool: $mod@$KWOK_VERSION has no kustomize/crd/bases/$f"
+		grep -q 'group: kwok.x-k8s.io' "$dir/kustomize/crd/bases/$f" ||
+			die "$tool: kustomize/crd/bases/$f does not define a kwok.x-k8s.io CRD"
+		install -m 0644 "$dir/kustomize/crd/bases/$f" "$WORK/$f"
+		mv -f "$WORK/$f" "$out/$f"
+	done
+	write_stamp "$tool" "$KWOK_VERSION" "$recipe"
+	log "ok $tool $KWOK_VERSION (fetched in $(elapsed $((SECONDS - start)))): ${out#"$ROOT"/}/"
+}
+
 # disable_system_service NAME: stop the system service NAME a package install
 # enabled (and may have started) and keep a reboot from starting it.
 disable_system_service() {
@@ -561,6 +599,7 @@ run_tool() {
 	system-kubectl) install_system_kubectl ;;
 	vpa-crd) install_vpa_crd ;;
 	gateway-api-crds) install_gateway_api_crds ;;
+	kwok-crds) install_kwok_crds ;;
 	*) build_go_tool "$1" ;;
 	esac
 }

@@ -218,7 +218,8 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 }
 
 // ModifyPlan fills the provider's default namespace and keeps quantities the user wrote
-// differently but that mean the same ("1000m" and "1") from showing as changes.
+// differently but that mean the same ("1000m" and "1") from showing as changes. It warns about
+// Pods and Object metrics the cluster's custom.metrics.k8s.io does not serve.
 func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -265,6 +266,7 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 			plan.Vertical.MaxAllowed = sameQuantitiesOr(ctx, plan.Vertical.MaxAllowed, state.Vertical.MaxAllowed)
 		}
 	}
+	r.warnUnservedMetrics(ctx, plan.Metrics, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 

@@ -118,7 +118,12 @@ func resourceSchema() schema.Schema {
 				Validators: []validator.Object{objectvalidator.IsRequired()},
 			},
 			"metric": schema.ListNestedBlock{
-				MarkdownDescription: "A custom metric to scale on.",
+				MarkdownDescription: "A custom metric to scale on. `Pods` and `Object` metrics are read from the cluster's " +
+					"`custom.metrics.k8s.io` API, and `External` ones from `external.metrics.k8s.io`: a metrics adapter must serve " +
+					"them (on GKE: Managed Service for Prometheus collecting the metric plus the custom-metrics-stackdriver-adapter). " +
+					"An HPA that cannot read one of its metrics scales up on the others but never scales down, so the plan warns " +
+					"when the cluster's `custom.metrics.k8s.io` does not serve a `Pods` or `Object` metric named here. " +
+					"`cpu_utilization` and `memory_utilization` need only metrics-server, which GKE runs.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"type": schema.StringAttribute{
 						Required: true, MarkdownDescription: "`Pods` (averaged over the workload's pods), `Object` or `External`.",

@@ -23,6 +23,12 @@ type pki struct {
 	ServingCert, ServingKey string
 	ServiceAccountKey       string
 	ServiceAccountPub       string
+	// The aggregation layer: the front-proxy CA aggregated API servers trust for the
+	// apiserver's requestheader client certificate, and metrics-server's serving certificate.
+	FrontProxyCACert                    string
+	FrontProxyClientCert                string
+	FrontProxyClientKey                 string
+	MetricsServerCert, MetricsServerKey string
 }
 
 func newPKI(dir string) (*pki, error) {
@@ -36,6 +42,12 @@ func newPKI(dir string) (*pki, error) {
 		ServingKey:        filepath.Join(dir, "apiserver.key"),
 		ServiceAccountKey: filepath.Join(dir, "sa.key"),
 		ServiceAccountPub: filepath.Join(dir, "sa.pub"),
+
+		FrontProxyCACert:     filepath.Join(dir, "front-proxy-ca.crt"),
+		FrontProxyClientCert: filepath.Join(dir, "front-proxy-client.crt"),
+		FrontProxyClientKey:  filepath.Join(dir, "front-proxy-client.key"),
+		MetricsServerCert:    filepath.Join(dir, "metrics-server.crt"),
+		MetricsServerKey:     filepath.Join(dir, "metrics-server.key"),
 	}
 	now := time.Now().Add(-time.Hour)
 
@@ -108,11 +120,101 @@ func newPKI(dir string) (*pki, error) {
 		{p.ServiceAccountKey, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(saKey)},
 		{p.ServiceAccountPub, "PUBLIC KEY", saPub},
 	}
+	if err := writePEMs(files); err != nil {
+		return nil, err
+	}
+	if err := p.aggregationCerts(caCert, caKey, now); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func writePEMs(files []struct {
+	path, typ string
+	der       []byte
+}) error {
 	for _, f := range files {
 		data := pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der})
 		if err := os.WriteFile(f.path, data, 0o600); err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.path, err)
+			return fmt.Errorf("write %s: %w", f.path, err)
 		}
 	}
-	return p, nil
+	return nil
+}
+
+// aggregationCerts writes the front-proxy CA and the apiserver's client certificate under it
+// (CN front-proxy-client, the one name --requestheader-allowed-names admits), and
+// metrics-server's serving certificate for the name the aggregator dials
+// (metrics-server.kube-system.svc), signed by the cluster CA the APIService trusts.
+func (p *pki) aggregationCerts(ca *x509.Certificate, caKey *ecdsa.PrivateKey, now time.Time) error {
+	fpKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	fpTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(10),
+		Subject:               pkix.Name{CommonName: "octollm-sandbox-front-proxy-ca"},
+		NotBefore:             now,
+		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	fpDER, err := x509.CreateCertificate(rand.Reader, fpTmpl, fpTmpl, &fpKey.PublicKey, fpKey)
+	if err != nil {
+		return err
+	}
+	fpCA, err := x509.ParseCertificate(fpDER)
+	if err != nil {
+		return err
+	}
+	clientKey, clientDER, err := leaf(fpCA, fpKey, &x509.Certificate{
+		SerialNumber: big.NewInt(11),
+		Subject:      pkix.Name{CommonName: "front-proxy-client"},
+		NotBefore:    now,
+		NotAfter:     now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+	if err != nil {
+		return err
+	}
+	msKey, msDER, err := leaf(ca, caKey, &x509.Certificate{
+		SerialNumber: big.NewInt(12),
+		Subject:      pkix.Name{CommonName: "metrics-server"},
+		NotBefore:    now,
+		NotAfter:     now.Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:     []string{"metrics-server.kube-system.svc", "localhost"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+	})
+	if err != nil {
+		return err
+	}
+	return writePEMs([]struct {
+		path, typ string
+		der       []byte
+	}{
+		{p.FrontProxyCACert, "CERTIFICATE", fpDER},
+		{p.FrontProxyClientCert, "CERTIFICATE", clientDER},
+		{p.FrontProxyClientKey, "EC PRIVATE KEY", clientKey},
+		{p.MetricsServerCert, "CERTIFICATE", msDER},
+		{p.MetricsServerKey, "EC PRIVATE KEY", msKey},
+	})
+}
+
+// leaf issues tmpl under ca with a new P-256 key and returns the key's and the certificate's DER.
+func leaf(ca *x509.Certificate, caKey *ecdsa.PrivateKey, tmpl *x509.Certificate) (keyDER, certDER []byte, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	if certDER, err = x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey); err != nil {
+		return nil, nil, err
+	}
+	if keyDER, err = x509.MarshalECPrivateKey(key); err != nil {
+		return nil, nil, err
+	}
+	return keyDER, certDER, nil
 }

@@ -90,6 +90,8 @@ type State struct {
 	Kubeconfig string     `json:"kubeconfig"`
 	Processes  []*process `json:"processes"`
 	StartedAt  time.Time  `json:"started_at"`
+	// Metrics: the sandbox runs metrics-server on kwok's simulated usage (Options.Metrics).
+	Metrics bool `json:"metrics,omitempty"`
 }
 
 // APIServerURL is the https URL of the sandbox apiserver.
@@ -203,6 +205,10 @@ type Options struct {
 	Timeout       time.Duration // default 90s (the target is 20s once binaries are built)
 	// OperationDuration is how long each emulated GKE operation runs; default 2s.
 	OperationDuration time.Duration
+	// Metrics runs the resource metrics pipeline (kwok's simulated kubelet metrics,
+	// metrics-server, metrics.k8s.io); default from OCTOLLM_SANDBOX_METRICS (1/true). Off by
+	// default while kwok v0.7.0 can crash with it (see metrics.go).
+	Metrics bool
 }
 
 func (o *Options) defaults() error {
@@ -221,6 +227,13 @@ func (o *Options) defaults() error {
 			}
 			o.PortBase = n
 		}
+	}
+	if v := os.Getenv("OCTOLLM_SANDBOX_METRICS"); v != "" && !o.Metrics {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("OCTOLLM_SANDBOX_METRICS=%q: want 1 or 0 (true or false)", v)
+		}
+		o.Metrics = on
 	}
 	if o.Log == nil {
 		o.Log = io.Discard
@@ -275,7 +288,7 @@ func Up(ctx context.Context, o Options) (*State, error) {
 	if _, err := rand.Read(tok); err != nil {
 		return nil, err
 	}
-	s := &State{Dir: o.Dir, Ports: ports, Token: "octollm-" + hex.EncodeToString(tok), StartedAt: time.Now().UTC()}
+	s := &State{Dir: o.Dir, Ports: ports, Token: "octollm-" + hex.EncodeToString(tok), StartedAt: time.Now().UTC(), Metrics: o.Metrics}
 	st := &starter{o: o, s: s}
 	if err := st.run(ctx); err != nil {
 		_ = stopAll(s)

@@ -134,15 +134,21 @@ func (st *starter) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	kwok, err := st.start("kwok", st.bin("kwok"),
+	if err := st.installKwokMetricsCRDs(ctx, cfg); err != nil {
+		return err
+	}
+	kwok, err := st.start("kwok", st.bin("kwok"), append(st.kwokMetricsArgs(),
 		"--kubeconfig", st.s.Kubeconfig,
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
 		"--node-ip=10.128.0.1",
 		"--cidr=10.64.0.0/14",
 		"--server-address", fmt.Sprintf("127.0.0.1:%d", st.s.Ports.Kwok),
-		"--node-lease-duration-seconds=40")
+		"--node-lease-duration-seconds=40")...)
 	if err != nil {
+		return err
+	}
+	if err := st.createMetricsObjects(ctx, cfg, kube); err != nil {
 		return err
 	}
 	if err := st.installVPACRD(ctx, cfg); err != nil {
@@ -188,6 +194,9 @@ func (st *starter) run(ctx context.Context) error {
 		return err
 	}
 	st.logf("nodes Ready (%s)", since(begin))
+	if err := st.runMetricsServer(ctx, cfg, kube, begin); err != nil {
+		return err
+	}
 	if err := st.writeEnv(); err != nil {
 		return err
 	}
@@ -296,6 +305,14 @@ func (st *starter) startAPIServer() (*process, error) {
 		"--service-account-key-file", p.ServiceAccountPub,
 		"--service-account-signing-key-file", p.ServiceAccountKey,
 		"--allow-privileged=true",
+		// The aggregation layer (metrics.k8s.io from metrics-server): the apiserver's front-proxy
+		// client certificate and the requestheader settings aggregated servers authenticate with.
+		"--proxy-client-cert-file", p.FrontProxyClientCert, "--proxy-client-key-file", p.FrontProxyClientKey,
+		"--requestheader-client-ca-file", p.FrontProxyCACert,
+		"--requestheader-allowed-names", "front-proxy-client",
+		"--requestheader-username-headers", "X-Remote-User",
+		"--requestheader-group-headers", "X-Remote-Group",
+		"--requestheader-extra-headers-prefix", "X-Remote-Extra-",
 		"--cert-dir", filepath.Join(st.s.Dir, "pki"),
 		"--profiling=false",
 		"--v=1")
@@ -336,10 +353,15 @@ func (st *starter) startScheduler() (*process, error) {
 // installVPACRD installs the VerticalPodAutoscaler CRD tools/ copied from the
 // k8s.io/autoscaler/vertical-pod-autoscaler module, as on a GKE cluster with VPA enabled.
 func (st *starter) installVPACRD(ctx context.Context, cfg *rest.Config) error {
-	path := filepath.Join(st.o.BinDir, "crds", "vpa-v1-crd-gen.yaml")
+	return st.installCRDFile(ctx, cfg, filepath.Join(st.o.BinDir, "crds", "vpa-v1-crd-gen.yaml"))
+}
+
+// installCRDFile installs the CRDs of a YAML file tools/ copied into bin/crds and waits until
+// they are established.
+func (st *starter) installCRDFile(ctx context.Context, cfg *rest.Config, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("VPA CRD: %w: run `make tools` first", err)
+		return fmt.Errorf("CRD %s: %w: run `make tools` first", filepath.Base(path), err)
 	}
 	client, err := apiextclient.NewForConfig(cfg)
 	if err != nil {
@@ -351,7 +373,7 @@ func (st *starter) installVPACRD(ctx context.Context, cfg *rest.Config) error {
 		}
 		var crd apiextv1.CustomResourceDefinition
 		if err := yaml.Unmarshal([]byte(doc), &crd); err != nil {
-			return fmt.Errorf("VPA CRD %s: %w", path, err)
+			return fmt.Errorf("CRD %s: %w", path, err)
 		}
 		if crd.Kind != "CustomResourceDefinition" {
 			continue

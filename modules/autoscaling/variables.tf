@@ -59,7 +59,7 @@ variable "memory_utilization" {
 }
 
 variable "pod_metrics" {
-  description = "Custom per-pod metrics to scale on: metric name => target average value (a quantity), such as { task_queue_depth = \"10\" }."
+  description = "Custom per-pod metrics to scale on: metric name => target average value (a quantity), such as { task_queue_depth = \"10\" }. Default none. They need a custom.metrics.k8s.io adapter in the cluster (on GKE: Managed Service for Prometheus plus the custom-metrics-stackdriver-adapter); without one the HPA never scales down."
   type        = map(string)
   default     = {}
   nullable    = false

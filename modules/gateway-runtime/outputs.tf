@@ -17,12 +17,13 @@ output "service_urls" {
 }
 
 output "autoscaling" {
-  description = "By component name (those with autoscaling): the HPA, VPA and PDB names."
+  description = "By component name (those with autoscaling): the HPA, VPA and PDB names, and the metrics the HPA scales on."
   value = {
     for name, a in module.autoscaling : name => {
-      hpa_name = a.hpa_name
-      vpa_name = a.vpa_name
-      pdb_name = a.pdb_name
+      hpa_name  = a.hpa_name
+      vpa_name  = a.vpa_name
+      pdb_name  = a.pdb_name
+      scales_on = a.scales_on
     }
   }
 }

@@ -8,7 +8,7 @@ variable "namespace" {
 }
 
 variable "components" {
-  description = "Runtime components by name (the Deployment's and Service's). Each may have hybrid autoscaling (HPA, optional VPA and PDB); with autoscaling, leave replicas unset so the HPA owns them. The default is the seed's orchestrator and executor arm with pinned images."
+  description = "Runtime components by name (the Deployment's and Service's). Each may have hybrid autoscaling (HPA, optional VPA and PDB); with autoscaling, leave replicas unset so the HPA owns them, and set requests for the resources it scales on (utilization is a percentage of requests). The default is the seed's orchestrator and executor arm with pinned images, scaling on CPU and memory, which metrics-server provides on every GKE cluster. pod_metrics (metric name => target average value) adds Pods custom metrics, which need a custom.metrics.k8s.io adapter in the cluster (on GKE: Managed Service for Prometheus plus the custom-metrics-stackdriver-adapter); without one the HPA never scales down."
   type = map(object({
     kind                             = string
     image                            = string
@@ -52,7 +52,6 @@ variable "components" {
         max_replicas       = 20
         cpu_utilization    = 70
         memory_utilization = 75
-        pod_metrics        = { task_queue_depth = "10" }
         vpa_update_mode    = "Off"
         min_available      = "2"
       }
@@ -63,14 +62,16 @@ variable "components" {
       port                             = 8006
       sandboxed                        = true
       workload_type                    = "spot"
+      requests                         = { cpu = "250m", memory = "512Mi" }
+      limits                           = { cpu = "1", memory = "2Gi" }
       termination_grace_period_seconds = 60
       pre_stop_sleep_seconds           = 30
       autoscaling = {
-        min_replicas    = 2
-        max_replicas    = 10
-        cpu_utilization = 70
-        pod_metrics     = { active_executions = "3" }
-        min_available   = "2"
+        min_replicas       = 2
+        max_replicas       = 10
+        cpu_utilization    = 70
+        memory_utilization = 80
+        min_available      = "2"
       }
     }
   }
@@ -98,6 +99,13 @@ variable "components" {
   validation {
     condition     = alltrue([for c in values(var.components) : c.autoscaling == null || c.replicas == null])
     error_message = "var.components: set replicas or autoscaling, not both; the HPA owns the replica count."
+  }
+  validation {
+    condition = alltrue([for c in values(var.components) : c.autoscaling == null ? true : (
+      (c.autoscaling.cpu_utilization == null || try(c.requests.cpu, null) != null) &&
+      (c.autoscaling.memory_utilization == null || try(c.requests.memory, null) != null)
+    )])
+    error_message = "var.components: autoscaling on cpu_utilization or memory_utilization needs requests for that resource (utilization is a percentage of requests; without them the HPA cannot compute it and never scales)."
   }
   validation {
     condition     = alltrue([for c in values(var.components) : c.autoscaling == null ? true : (c.autoscaling.min_replicas >= 1 && c.autoscaling.min_replicas <= c.autoscaling.max_replicas)])

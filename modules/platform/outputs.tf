@@ -27,7 +27,7 @@ output "service_urls" {
 }
 
 output "autoscaling" {
-  description = "By component name: its HPA, VPA and PDB names."
+  description = "By component name: its HPA, VPA and PDB names, and the metrics its HPA scales on (scales_on)."
   value       = module.runtime.autoscaling
 }
 

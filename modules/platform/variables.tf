@@ -81,7 +81,7 @@ variable "node_pool_name_prefix" {
 }
 
 variable "components" {
-  description = "Runtime components by name, as modules/gateway-runtime's var.components (kind, image, port, workload_type, autoscaling, ...); null: its default, the seed's orchestrator and executor arm."
+  description = "Runtime components by name, as modules/gateway-runtime's var.components (kind, image, port, workload_type, autoscaling, ...); null: its default, the seed's orchestrator and executor arm, autoscaled on CPU and memory only (metrics-server's metrics, on every GKE cluster). Custom pod_metrics need a custom.metrics.k8s.io adapter in the cluster."
   type        = any
   default     = null
   validation {

@@ -1,6 +1,9 @@
 # The orchestrator's hybrid scaling from the platform plan: replicas on CPU, memory and task
 # queue depth (aggressive up, conservative down), VPA recommendations, and a PDB that keeps
-# two replicas through spot preemptions.
+# two replicas through spot preemptions. CPU and memory need only metrics-server; the Pods
+# metric task_queue_depth needs a custom.metrics.k8s.io adapter serving it (on GKE: Managed
+# Service for Prometheus + the custom-metrics-stackdriver-adapter), or the HPA never scales
+# down (the plan warns when the cluster does not serve it).
 resource "octollm_autoscaling" "orchestrator" {
   namespace = "octollm"
   target {

@@ -32,6 +32,10 @@ const (
 	AnnotationKwokNode = "kwok.x-k8s.io/node"
 	LabelKwokType      = "type"
 
+	// AnnotationResourceMetricsPath is where metrics-server scrapes a node's resource metrics
+	// (the kubelet's /metrics/resource); kwok serves each node's at ResourceMetricsPath(name).
+	AnnotationResourceMetricsPath = "metrics.k8s.io/resource-metrics-path"
+
 	// AnnotationCluster records which emulated cluster registered a Node; the emulator manages
 	// only Nodes carrying it.
 	AnnotationCluster = "sandbox.octollm.dev/gke-cluster"
@@ -416,6 +420,12 @@ func (spec *nodeSpec) nodeInfo() corev1.NodeSystemInfo {
 	}
 }
 
+// ResourceMetricsPath is the path of node's kubelet resource metrics on kwok's server, as the
+// sandbox's kwok Metric object serves them.
+func ResourceMetricsPath(node string) string {
+	return "/metrics/nodes/" + node + "/metrics/resource"
+}
+
 // ensureNode creates or updates one node of spec.
 func (s *Server) ensureNode(ctx context.Context, spec *nodeSpec, name, zone string, managed *managedNodes) error {
 	nodes := s.cfg.Kube.CoreV1().Nodes()
@@ -431,11 +441,12 @@ func (s *Server) ensureNode(ctx context.Context, spec *nodeSpec, name, zone stri
 				Name:   name,
 				Labels: wantLabels,
 				Annotations: map[string]string{
-					AnnotationKwokNode:   "fake",
-					AnnotationCluster:    s.home.name(),
-					annotationInstanceID: instanceID(name),
-					annotationLastLabels: formatLabels(wantLabels),
-					annotationLastTaints: formatTaints(spec.taints),
+					AnnotationKwokNode:            "fake",
+					AnnotationResourceMetricsPath: ResourceMetricsPath(name),
+					AnnotationCluster:             s.home.name(),
+					annotationInstanceID:          instanceID(name),
+					annotationLastLabels:          formatLabels(wantLabels),
+					annotationLastTaints:          formatTaints(spec.taints),
 				},
 			},
 			Spec: corev1.NodeSpec{
@@ -479,6 +490,7 @@ func (s *Server) ensureNode(ctx context.Context, spec *nodeSpec, name, zone stri
 		maps.Copy(n.Labels, wantLabels)
 		n.Spec.Taints = mergeTaints(n.Spec.Taints, parseTaints(n.Annotations[annotationLastTaints]), spec.taints)
 		n.Annotations[AnnotationKwokNode] = "fake"
+		n.Annotations[AnnotationResourceMetricsPath] = ResourceMetricsPath(name)
 		n.Annotations[AnnotationCluster] = s.home.name()
 		n.Annotations[annotationLastLabels] = formatLabels(wantLabels)
 		n.Annotations[annotationLastTaints] = formatTaints(spec.taints)

@@ -109,6 +109,10 @@ func TestRegisterPoolNodes(t *testing.T) {
 		if n.Annotations["kwok.x-k8s.io/node"] != "fake" {
 			t.Errorf("%s lacks the kwok annotation: %v", name, n.Annotations)
 		}
+		// metrics-server scrapes kwok's simulated kubelet resource metrics at this path.
+		if want := "/metrics/nodes/" + name + "/metrics/resource"; n.Annotations["metrics.k8s.io/resource-metrics-path"] != want {
+			t.Errorf("%s resource-metrics-path annotation = %q, want %q", name, n.Annotations["metrics.k8s.io/resource-metrics-path"], want)
+		}
 		if want := "gce://octollm-sandbox/" + zone + "/" + name; n.Spec.ProviderID != want {
 			t.Errorf("%s ProviderID = %q, want %q", name, n.Spec.ProviderID, want)
 		}

@@ -1,5 +1,6 @@
 # Plan only: the default components are the seed's orchestrator and executor arm, placed by
-# workload type with hybrid autoscaling; bad components are refused by var.components.
+# workload type with hybrid autoscaling on CPU and memory; bad components are refused by
+# var.components.
 
 run "defaults_are_the_seed_runtime" {
   command = plan
@@ -20,6 +21,55 @@ run "defaults_are_the_seed_runtime" {
     condition     = output.service_urls["orchestrator"] == "http://orchestrator.${var.namespace}.svc.cluster.local:8000"
     error_message = "the orchestrator's service URL is wrong"
   }
+  # Every default HPA scales on metrics any GKE cluster serves (metrics-server's CPU and
+  # memory), never on a custom metric that needs an adapter the platform does not install.
+  assert {
+    condition     = join(",", output.autoscaling["orchestrator"].scales_on) == "cpu,memory" && join(",", output.autoscaling["executor-arm"].scales_on) == "cpu,memory"
+    error_message = "a default component's HPA scales on something other than CPU and memory"
+  }
+  assert {
+    condition     = alltrue([for c in values(var.components) : c.requests.cpu != null && c.requests.memory != null])
+    error_message = "a default component has no CPU or memory requests, so its utilization is undefined"
+  }
+}
+
+run "pod_metrics_still_possible" {
+  command = plan
+  variables {
+    components = {
+      planner = {
+        kind        = "arm"
+        image       = "ghcr.io/acme/octollm-planner:1.4.2"
+        port        = 8001
+        requests    = { cpu = "250m" }
+        autoscaling = { min_replicas = 1, max_replicas = 4, pod_metrics = { task_queue_depth = "10" } }
+      }
+    }
+  }
+  assert {
+    condition     = join(",", output.autoscaling["planner"].scales_on) == "cpu,task_queue_depth"
+    error_message = "pod_metrics did not reach the planner's HPA"
+  }
+}
+
+run "utilization_without_requests_is_refused" {
+  command = plan
+  variables {
+    components = {
+      planner = { kind = "arm", image = "ghcr.io/acme/octollm-planner:1.4.2", port = 8001, autoscaling = { min_replicas = 1, max_replicas = 4 } }
+    }
+  }
+  expect_failures = [var.components]
+}
+
+run "memory_utilization_without_memory_request_is_refused" {
+  command = plan
+  variables {
+    components = {
+      planner = { kind = "arm", image = "ghcr.io/acme/octollm-planner:1.4.2", port = 8001, requests = { cpu = "250m" }, autoscaling = { min_replicas = 1, max_replicas = 4, memory_utilization = 80 } }
+    }
+  }
+  expect_failures = [var.components]
 }
 
 run "replicas_and_autoscaling_conflict" {

@@ -20,6 +20,10 @@ run "defaults_are_the_seed_platform" {
     error_message = "the default components are not the orchestrator and the executor arm"
   }
   assert {
+    condition     = alltrue([for a in values(module.runtime.autoscaling) : length(setsubtract(a.scales_on, ["cpu", "memory"])) == 0])
+    error_message = "a default HPA scales on a custom metric, which needs a custom.metrics.k8s.io adapter the platform does not install"
+  }
+  assert {
     condition     = length(octollm_billing_plan.this) == 0 && length(module.tenant) == 0
     error_message = "no billing plan and no tenant are expected by default"
   }
