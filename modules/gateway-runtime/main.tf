@@ -1,9 +1,5 @@
-locals {
-  components = merge(var.components, var.additional_components)
-}
-
 resource "octollm_component" "this" {
-  for_each = local.components
+  for_each = var.components
 
   name                             = each.key
   namespace                        = var.namespace
@@ -30,12 +26,6 @@ resource "octollm_component" "this" {
     }
   }
 
-  lifecycle {
-    precondition {
-      condition     = length(setintersection(keys(var.additional_components), keys(var.components))) == 0
-      error_message = "var.additional_components: ${join(", ", setintersection(keys(var.additional_components), keys(var.components)))} is already in var.components; rename one."
-    }
-  }
 
   dynamic "placement" {
     for_each = each.value.workload_type == null ? [] : [each.value]
@@ -48,7 +38,7 @@ resource "octollm_component" "this" {
 
 module "autoscaling" {
   source   = "../autoscaling"
-  for_each = { for name, c in local.components : name => c.autoscaling if c.autoscaling != null }
+  for_each = { for name, c in var.components : name => c.autoscaling if c.autoscaling != null }
 
   namespace          = var.namespace
   target             = { name = octollm_component.this[each.key].deployment_name }

@@ -112,38 +112,3 @@ variable "components" {
     error_message = "var.components: autoscaling needs 1 <= min_replicas <= max_replicas."
   }
 }
-
-variable "additional_components" {
-  description = "More components, with the same fields, added to var.components (or to its default): modules/platform adds the gateway here. A key in both is an error."
-  type = map(object({
-    kind                             = string
-    image                            = string
-    port                             = number
-    replicas                         = optional(number)
-    require_digest                   = optional(bool, false)
-    sandboxed                        = optional(bool, false)
-    workload_type                    = optional(string)
-    placement_required               = optional(bool, false)
-    env                              = optional(map(string))
-    secret_env                       = optional(map(object({ secret = string, key = string })))
-    args                             = optional(list(string))
-    service_account_name             = optional(string)
-    requests                         = optional(map(string))
-    limits                           = optional(map(string))
-    health_path                      = optional(string)
-    termination_grace_period_seconds = optional(number)
-    pre_stop_sleep_seconds           = optional(number)
-    wait_for_rollout                 = optional(bool, true)
-    autoscaling = optional(object({
-      min_replicas       = number
-      max_replicas       = number
-      cpu_utilization    = optional(number, 70)
-      memory_utilization = optional(number)
-      pod_metrics        = optional(map(string), {})
-      vpa_update_mode    = optional(string)
-      min_available      = optional(string)
-    }))
-  }))
-  default  = {}
-  nullable = false
-}

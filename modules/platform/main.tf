@@ -43,6 +43,13 @@ data "octollm_image" "gateway" {
 
   repository = var.gateway.image_repository
   tag        = var.gateway.image_tag
+
+  lifecycle {
+    precondition {
+      condition     = var.gateway == null || !contains(keys(coalesce(var.components, {})), try(var.gateway.name, ""))
+      error_message = "var.components has a component named ${try(var.gateway.name, "")}, which is var.gateway's name: rename one (var.gateway.name)."
+    }
+  }
 }
 
 resource "octollm_platform" "this" {
@@ -83,9 +90,16 @@ module "runtime" {
 
   namespace  = octollm_platform.this.namespace
   components = var.components
-  # The gateway next to the components given (or gateway-runtime's defaults).
-  additional_components = local.gateway_component
-  depends_on            = [module.node_pools]
+  depends_on = [module.node_pools]
+}
+
+# The gateway, through the same module as the other components.
+module "gateway" {
+  source = "../gateway-runtime"
+
+  namespace  = octollm_platform.this.namespace
+  components = local.gateway_component
+  depends_on = [module.node_pools]
 }
 
 resource "octollm_billing_plan" "this" {
@@ -141,7 +155,7 @@ module "compliance" {
   controls   = var.compliance_controls
   enforce    = var.compliance_enforce
   # Evaluate what the platform runs: the namespace, the components and every tenant.
-  depends_on = [module.runtime, module.tenant]
+  depends_on = [module.runtime, module.gateway, module.tenant]
 }
 
 # The gateway outside the cluster over HTTPS on its hostnames, the way GKE does it: a Gateway
@@ -152,7 +166,7 @@ resource "octollm_gateway_exposure" "gateway" {
 
   name                    = var.gateway.name
   namespace               = octollm_platform.this.namespace
-  service_name            = module.runtime.components[var.gateway.name].service_name
+  service_name            = module.gateway.components[var.gateway.name].service_name
   service_port            = var.gateway.port
   hostnames               = var.gateway.hostnames
   certificate_map         = try(var.gateway.tls.certificate_map, null)

@@ -18,17 +18,17 @@ output "node_pools" {
 
 output "components" {
   description = "By component name: id, Deployment, Service and in-cluster URL."
-  value       = module.runtime.components
+  value       = merge(module.runtime.components, module.gateway.components)
 }
 
 output "service_urls" {
   description = "By component name: its in-cluster URL."
-  value       = module.runtime.service_urls
+  value       = merge(module.runtime.service_urls, module.gateway.service_urls)
 }
 
 output "autoscaling" {
   description = "By component name: its HPA, VPA and PDB names, and the metrics its HPA scales on (scales_on)."
-  value       = module.runtime.autoscaling
+  value       = merge(module.runtime.autoscaling, module.gateway.autoscaling)
 }
 
 output "billing_plan" {
@@ -78,8 +78,8 @@ output "gateway" {
     image           = data.octollm_image.gateway[0].image
     digest          = data.octollm_image.gateway[0].digest
     service_account = octollm_platform.this.gateway_service_account
-    service_url     = module.runtime.service_urls[var.gateway.name]
-    deployment      = module.runtime.components[var.gateway.name].deployment_name
+    service_url     = module.gateway.service_urls[var.gateway.name]
+    deployment      = module.gateway.components[var.gateway.name].deployment_name
     url             = one(octollm_gateway_exposure.gateway[*].url)
     address         = one(octollm_gateway_exposure.gateway[*].address)
   }

@@ -150,3 +150,14 @@ run "gateway_hostnames_need_tls" {
   }
   expect_failures = [var.gateway]
 }
+
+run "gateway_name_taken_by_a_component" {
+  command = plan
+  variables {
+    gateway = { image_tag = "v1.0.0" }
+    components = {
+      gateway = { kind = "gateway", image = "ghcr.io/acme/octollm-gateway:1.0.0", port = 8080 }
+    }
+  }
+  expect_failures = [data.octollm_image.gateway]
+}
