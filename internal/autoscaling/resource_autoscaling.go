@@ -235,12 +235,8 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 		state = &model{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	if config.Namespace.IsNull() && r.backends != nil {
-		ns := r.backends.Config.Namespace
-		plan.Namespace = types.StringValue(ns)
-		if state != nil && state.Namespace.ValueString() != ns {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
-		}
+	if r.backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if plan.Target != nil && tfvalue.Known(plan.Target.Name) {
 		name := plan.Target.Name.ValueString()

@@ -170,15 +170,8 @@ func (r *componentResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.Namespace.IsNull() && r.backends != nil {
-		plan.Namespace = types.StringValue(r.backends.Config.Namespace)
-		if !req.State.Raw.IsNull() {
-			var state model
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			if state.Namespace.ValueString() != plan.Namespace.ValueString() {
-				resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
-			}
-		}
+	if r.backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if tfvalue.Known(plan.Name) && tfvalue.Known(plan.Namespace) {
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())

@@ -169,15 +169,8 @@ func (r *exposureResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if config.Namespace.IsNull() && r.backends != nil {
-		plan.Namespace = types.StringValue(r.backends.Config.Namespace)
-		if !req.State.Raw.IsNull() {
-			var state model
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			if state.Namespace.ValueString() != plan.Namespace.ValueString() {
-				resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
-			}
-		}
+	if r.backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if tfvalue.Known(plan.Name) {
 		name := plan.Name.ValueString()

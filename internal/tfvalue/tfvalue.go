@@ -6,6 +6,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -43,4 +45,21 @@ func ConfigGet(ctx context.Context, c tfsdk.Config, target any, d *diag.Diagnost
 		d.Append(diags...)
 	}
 	return false
+}
+
+// DefaultNamespace fills a namespace the configuration leaves out with the provider's, and asks
+// for replacement when that moves an object already in state (the provider's namespace changed).
+func DefaultNamespace(ctx context.Context, config types.String, providerNamespace string, plan *types.String, state tfsdk.State, resp *resource.ModifyPlanResponse) {
+	if !config.IsNull() {
+		return
+	}
+	*plan = types.StringValue(providerNamespace)
+	if state.Raw.IsNull() {
+		return
+	}
+	var prior types.String
+	resp.Diagnostics.Append(state.GetAttribute(ctx, path.Root("namespace"), &prior)...)
+	if prior.ValueString() != providerNamespace {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("namespace"))
+	}
 }
