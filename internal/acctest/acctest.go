@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,22 +163,11 @@ func FreePortBase() (int, error) {
 			return 0, err
 		}
 		base := 20000 + int(n.Int64())*100
-		if portsFree(sandbox.PortsFrom(base)) {
+		if sandbox.PortsFrom(base).CheckFree() == nil {
 			return base, nil
 		}
 	}
 	return 0, fmt.Errorf("found no free range of loopback ports for a sandbox")
-}
-
-func portsFree(p sandbox.Ports) bool {
-	for _, port := range []int{p.EtcdClient, p.EtcdPeer, p.APIServer, p.ControllerMgr, p.Scheduler, p.Kwok, p.GKE, p.Stripe, p.StripeMock, p.StripeMockTLS, p.EmulatorsAdmin, p.LLM, p.Redis, p.Gateway, p.Registry, p.MetricsServer} {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil {
-			return false
-		}
-		_ = l.Close()
-	}
-	return true
 }
 
 // RepoRoot finds the checkout's root from the working directory.

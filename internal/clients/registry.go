@@ -69,20 +69,6 @@ func IsGoogleRegistry(host string) bool {
 	return host == "gcr.io" || strings.HasSuffix(host, ".gcr.io") || strings.HasSuffix(host, "-docker.pkg.dev")
 }
 
-// IsLoopbackRegistry reports whether a registry host[:port] is on this machine.
-func IsLoopbackRegistry(registry string) bool {
-	host := registry
-	if h, _, err := net.SplitHostPort(registry); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // ResolveTag returns the digest (sha256:...) repository:tag points at: of the manifest, or of
 // the index for a multi-platform image. It asks with HEAD, as `docker buildx imagetools` does,
 // and falls back to GET for registries that answer HEAD badly. insecure allows plain HTTP.

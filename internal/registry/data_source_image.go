@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/gateway/image"
 )
 
 var (
@@ -136,7 +137,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 // DefaultInsecure is insecure's default: plain HTTP only for loopback registries.
 func DefaultInsecure(repository string) bool {
 	host, _, _ := strings.Cut(repository, "/")
-	return clients.IsLoopbackRegistry(host)
+	return image.IsLoopback(host)
 }
 
 // pathComponent is the OCI distribution spec's grammar of one repository path component.

@@ -81,6 +81,18 @@ func (p Ports) named() []struct {
 	}
 }
 
+// CheckFree says which port, if any, something already listens on.
+func (p Ports) CheckFree() error {
+	for _, np := range p.named() {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", np.port))
+		if err != nil {
+			return fmt.Errorf("port %d (%s) is already in use: stop whatever listens there, or move the sandbox with OCTOLLM_SANDBOX_PORT_BASE", np.port, np.name)
+		}
+		_ = l.Close()
+	}
+	return nil
+}
+
 // State is what a running sandbox records in <dir>/state.json.
 type State struct {
 	Dir        string     `json:"dir"`
@@ -268,12 +280,8 @@ func Up(ctx context.Context, o Options) (*State, error) {
 		_ = stopAll(prev)
 	}
 	ports := PortsFrom(o.PortBase)
-	for _, np := range ports.named() {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", np.port))
-		if err != nil {
-			return nil, fmt.Errorf("port %d (%s) is already in use: stop whatever listens there, or move the sandbox with OCTOLLM_SANDBOX_PORT_BASE", np.port, np.name)
-		}
-		_ = l.Close()
+	if err := ports.CheckFree(); err != nil {
+		return nil, err
 	}
 	if err := os.RemoveAll(o.Dir); err != nil {
 		return nil, err

@@ -39,15 +39,7 @@ func (st *starter) logf(format string, args ...any) {
 func (st *starter) bin(name string) string { return filepath.Join(st.o.BinDir, name) }
 
 func (st *starter) start(name, binary string, args ...string) (*process, error) {
-	p, err := startProcess(st.s.Dir, name, binary, args, nil)
-	if err != nil {
-		return nil, err
-	}
-	st.s.Processes = append(st.s.Processes, p)
-	if err := st.s.save(); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return st.startWithEnv(name, binary, nil, args...)
 }
 
 // waitFor polls check until it succeeds, the process dies or ctx ends; errors name the
@@ -383,18 +375,7 @@ func (st *starter) installCRDFile(ctx context.Context, cfg *rest.Config, path st
 			return fmt.Errorf("install CRD %s: %w", crd.Name, err)
 		}
 		name := crd.Name
-		if err := st.waitFor(ctx, nil, "CRD "+name, func(ctx context.Context) error {
-			got, err := client.ApiextensionsV1().CustomResourceDefinitions().Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			for _, c := range got.Status.Conditions {
-				if c.Type == apiextv1.Established && c.Status == apiextv1.ConditionTrue {
-					return nil
-				}
-			}
-			return fmt.Errorf("not established yet")
-		}); err != nil {
+		if err := st.waitFor(ctx, nil, "CRD "+name, crdEstablished(client, name)); err != nil {
 			return err
 		}
 	}
