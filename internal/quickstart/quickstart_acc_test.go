@@ -54,15 +54,16 @@ func (d *demo) run(t *testing.T, base int) string {
 	return out.String()
 }
 
-// output reads one of the quickstart's outputs.
-func (d *demo) output(t *testing.T, name string) string {
+// output reads one of the quickstart's outputs, as written by `tofu output <format> name`
+// (-raw for a string, -json for anything).
+func (d *demo) output(t *testing.T, format, name string) string {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), filepath.Join(d.root, "bin", "tofu"), "-chdir="+filepath.Join(d.root, "examples", "quickstart"),
-		"output", "-state="+d.state, "-raw", name)
+		"output", "-state="+d.state, format, name)
 	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir)
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("tofu output %s: %v", name, err)
+		t.Fatalf("tofu output %s %s: %v", format, name, err)
 	}
 	return string(out)
 }
@@ -249,7 +250,7 @@ func gatewayIdentity(t *testing.T, d *demo) {
 		Digest         string `json:"digest"`
 		ServiceAccount string `json:"service_account"`
 	}
-	if err := json.Unmarshal([]byte(d.outputJSON(t, "gateway")), &gw); err != nil {
+	if err := json.Unmarshal([]byte(d.output(t, "-json", "gateway")), &gw); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(gw.Image, fmt.Sprintf("127.0.0.1:%d/octollm/gateway@sha256:", d.sandbox.Ports.Registry)) || !strings.HasSuffix(gw.Image, gw.Digest) {
@@ -275,18 +276,6 @@ func gatewayIdentity(t *testing.T, d *demo) {
 	}
 }
 
-func (d *demo) outputJSON(t *testing.T, name string) string {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), filepath.Join(d.root, "bin", "tofu"), "-chdir="+filepath.Join(d.root, "examples", "quickstart"),
-		"output", "-state="+d.state, "-json", name)
-	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("tofu output -json %s: %v", name, err)
-	}
-	return string(out)
-}
-
 // Both tenants' keys are served by the gateway the demo started from the image (a request
 // routed by the chat route), and a wrong key is refused.
 func tenantsServed(t *testing.T, d *demo) {
@@ -295,8 +284,8 @@ func tenantsServed(t *testing.T, d *demo) {
 		key  string
 		want int
 	}{
-		{d.output(t, "demo_api_key"), http.StatusOK},
-		{d.output(t, "acme_api_key"), http.StatusOK},
+		{d.output(t, "-raw", "demo_api_key"), http.StatusOK},
+		{d.output(t, "-raw", "acme_api_key"), http.StatusOK},
 		{"sk-octollm-not-a-key", http.StatusUnauthorized},
 	} {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(`{"model":"auto","messages":[{"role":"user","content":"Hello"}]}`))

@@ -51,11 +51,7 @@ func newPKI(dir string) (*pki, error) {
 	}
 	now := time.Now().Add(-time.Hour)
 
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	caTmpl := &x509.Certificate{
+	caKey, caDER, caCert, err := selfSignedCA(&x509.Certificate{
 		SerialNumber:          big.NewInt(1),
 		Subject:               pkix.Name{CommonName: "octollm-sandbox-ca"},
 		NotBefore:             now,
@@ -63,21 +59,11 @@ func newPKI(dir string) (*pki, error) {
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	})
 	if err != nil {
 		return nil, err
 	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-
-	srvKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	srvTmpl := &x509.Certificate{
+	srvKeyDER, srvDER, err := leaf(caCert, caKey, &x509.Certificate{
 		SerialNumber: big.NewInt(2),
 		Subject:      pkix.Name{CommonName: "kube-apiserver"},
 		NotBefore:    now,
@@ -86,8 +72,7 @@ func newPKI(dir string) (*pki, error) {
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:     []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.96.0.1")},
-	}
-	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, caCert, &srvKey.PublicKey, caKey)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -102,10 +87,6 @@ func newPKI(dir string) (*pki, error) {
 	}
 
 	caKeyDER, err := x509.MarshalECPrivateKey(caKey)
-	if err != nil {
-		return nil, err
-	}
-	srvKeyDER, err := x509.MarshalECPrivateKey(srvKey)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +128,7 @@ func writePEMs(files []struct {
 // metrics-server's serving certificate for the name the aggregator dials
 // (metrics-server.kube-system.svc), signed by the cluster CA the APIService trusts.
 func (p *pki) aggregationCerts(ca *x509.Certificate, caKey *ecdsa.PrivateKey, now time.Time) error {
-	fpKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return err
-	}
-	fpTmpl := &x509.Certificate{
+	fpKey, fpDER, fpCA, err := selfSignedCA(&x509.Certificate{
 		SerialNumber:          big.NewInt(10),
 		Subject:               pkix.Name{CommonName: "octollm-sandbox-front-proxy-ca"},
 		NotBefore:             now,
@@ -159,12 +136,7 @@ func (p *pki) aggregationCerts(ca *x509.Certificate, caKey *ecdsa.PrivateKey, no
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-	}
-	fpDER, err := x509.CreateCertificate(rand.Reader, fpTmpl, fpTmpl, &fpKey.PublicKey, fpKey)
-	if err != nil {
-		return err
-	}
-	fpCA, err := x509.ParseCertificate(fpDER)
+	})
 	if err != nil {
 		return err
 	}
@@ -202,6 +174,23 @@ func (p *pki) aggregationCerts(ca *x509.Certificate, caKey *ecdsa.PrivateKey, no
 		{p.MetricsServerCert, "CERTIFICATE", msDER},
 		{p.MetricsServerKey, "EC PRIVATE KEY", msKey},
 	})
+}
+
+// selfSignedCA creates the CA tmpl describes with a new P-256 key.
+func selfSignedCA(tmpl *x509.Certificate) (*ecdsa.PrivateKey, []byte, *x509.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return key, der, cert, nil
 }
 
 // leaf issues tmpl under ca with a new P-256 key and returns the key's and the certificate's DER.

@@ -189,29 +189,12 @@ func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c cor
 		k, v, _ := strings.Cut(kv, "=")
 		env = setEnv(env, k, v)
 	}
-	secrets, maps := map[string]*corev1.Secret{}, map[string]*corev1.ConfigMap{}
-	secret := func(n string, optional bool) (*corev1.Secret, error) {
-		if s, ok := secrets[n]; ok {
-			return s, nil
-		}
-		s, err := kube.CoreV1().Secrets(ns).Get(ctx, n, metav1.GetOptions{})
-		if err != nil && (!optional || !isNotFound(err)) {
-			return nil, fmt.Errorf("container %s: Secret %s/%s: %w", c.Name, ns, n, err)
-		}
-		secrets[n] = s
-		return s, nil
-	}
-	configMap := func(n string, optional bool) (*corev1.ConfigMap, error) {
-		if m, ok := maps[n]; ok {
-			return m, nil
-		}
-		m, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, n, metav1.GetOptions{})
-		if err != nil && (!optional || !isNotFound(err)) {
-			return nil, fmt.Errorf("container %s: ConfigMap %s/%s: %w", c.Name, ns, n, err)
-		}
-		maps[n] = m
-		return m, nil
-	}
+	secret := cached(func(n string) (*corev1.Secret, error) {
+		return kube.CoreV1().Secrets(ns).Get(ctx, n, metav1.GetOptions{})
+	}, "container "+c.Name+": Secret "+ns+"/")
+	configMap := cached(func(n string) (*corev1.ConfigMap, error) {
+		return kube.CoreV1().ConfigMaps(ns).Get(ctx, n, metav1.GetOptions{})
+	}, "container "+c.Name+": ConfigMap "+ns+"/")
 	for _, from := range c.EnvFrom {
 		switch {
 		case from.SecretRef != nil:
@@ -244,6 +227,27 @@ func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c cor
 		env = setEnv(env, e.Name, expand(v, env))
 	}
 	return env, nil
+}
+
+// cached reads each named object once; an optional reference to a missing one reads as nil,
+// any other failure is an error prefixed with what was read.
+func cached[T any](get func(name string) (*T, error), what string) func(name string, optional bool) (*T, error) {
+	seen := map[string]*T{}
+	return func(n string, optional bool) (*T, error) {
+		if o, ok := seen[n]; ok {
+			return o, nil
+		}
+		o, err := get(n)
+		if err != nil {
+			if optional && isNotFound(err) {
+				o = nil
+			} else {
+				return nil, fmt.Errorf("%s%s: %w", what, n, err)
+			}
+		}
+		seen[n] = o
+		return o, nil
+	}
 }
 
 func envValue(e corev1.EnvVar, container string, fields map[string]string,
