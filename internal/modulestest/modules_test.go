@@ -1,5 +1,7 @@
-// Package modulestest runs `tofu test` for the Terraform modules in modules/ against the
-// acceptance-test sandbox, through scripts/tofu-test.sh, so `make test` covers them.
+// Package modulestest runs the Terraform modules' tests, so `make test` covers them: in the unit
+// pass (no TF_ACC), every module's plan-time `tofu test` files (mock_provider, no sandbox) and
+// `terraform validate` with HashiCorp Terraform 1.5.7 on every module and example root; with
+// TF_ACC, the apply tests against the acceptance-test sandbox, through scripts/tofu-test.sh.
 package modulestest_test
 
 import (
@@ -40,12 +42,7 @@ func TestAccModules(t *testing.T) {
 	for _, e := range envs {
 		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(filepath.Dir(e))))
 	}
-	providerDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	providerDir := buildProvider(t, root)
 	// The suites are OpenTofu's test files; under Terraform 1.5.7 (make testacc-terraform),
 	// which has no .tftest.hcl support, they still run through bin/tofu.
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
@@ -71,5 +68,51 @@ func TestAccModules(t *testing.T) {
 				t.Fatalf("scripts/tofu-test.sh %s failed: %v", dir, err)
 			}
 		})
+	}
+}
+
+// buildProvider builds the provider from this checkout into a temporary directory.
+func buildProvider(t *testing.T, root string) string {
+	t.Helper()
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-octollm"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// unitOnly skips a test that needs no sandbox in the acceptance pass, which `make test` runs
+// after the unit pass: it ran there already.
+func unitOnly(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") != "" {
+		t.Skip("runs in the unit pass (go test without TF_ACC)")
+	}
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestTerraformValidate: every module and example root initializes and validates under
+// HashiCorp Terraform 1.5.7 (bin/terraform), the lowest version their versions.tf declare, which
+// OpenTofu's tests cannot show: a variable validation referring to another variable, for one,
+// is an error there ("Invalid reference in variable validation") and fine in OpenTofu.
+func TestTerraformValidate(t *testing.T) {
+	root := unitOnly(t)
+	cli := filepath.Join(root, "bin", "terraform")
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("no Terraform CLI at %s: run `make tools` (%v)", cli, err)
+	}
+	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "terraform-validate.sh"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "OCTOLLM_PROVIDER_DIR="+buildProvider(t, root), "OCTOLLM_VALIDATE_CLI="+cli)
+	out, err := cmd.CombinedOutput()
+	t.Logf("scripts/terraform-validate.sh:\n%s", out)
+	if err != nil {
+		t.Fatalf("scripts/terraform-validate.sh failed: %v", err)
 	}
 }

@@ -32,9 +32,11 @@ variable "max_replicas" {
   type        = number
   default     = 10
   nullable    = false
+  # max_replicas >= min_replicas is a precondition of octollm_autoscaling.this: a variable's
+  # validation may refer to another variable only from Terraform 1.9 on.
   validation {
-    condition     = var.max_replicas >= var.min_replicas
-    error_message = "var.max_replicas must be at least var.min_replicas."
+    condition     = var.max_replicas >= 1
+    error_message = "var.max_replicas must be at least 1."
   }
 }
 
