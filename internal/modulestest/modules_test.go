@@ -116,3 +116,40 @@ func TestTerraformValidate(t *testing.T) {
 		t.Fatalf("scripts/terraform-validate.sh failed: %v", err)
 	}
 }
+
+// TestModulesPlan: every module's plan tests (tests/*.tftest.hcl files with
+// `mock_provider "octollm"`) under OpenTofu: defaults, variable validation and preconditions,
+// with no cluster; every module must have some.
+func TestModulesPlan(t *testing.T) {
+	root := unitOnly(t)
+	modules, err := filepath.Glob(filepath.Join(root, "modules", "*", "versions.tf"))
+	if err != nil || len(modules) == 0 {
+		t.Fatalf("no modules/*/versions.tf in %s (%v)", root, err)
+	}
+	providerDir := buildProvider(t, root)
+	for _, m := range modules {
+		dir := filepath.Join("modules", filepath.Base(filepath.Dir(m)))
+		t.Run(dir, func(t *testing.T) {
+			tests, _ := filepath.Glob(filepath.Join(root, dir, "tests", "*.tftest.hcl"))
+			mocked := false
+			for _, f := range tests {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mocked = mocked || strings.Contains(string(b), "\nmock_provider \"octollm\"")
+			}
+			if !mocked {
+				t.Fatalf("%s has no plan tests: add tests/plan.tftest.hcl with mock_provider \"octollm\" {}", dir)
+			}
+			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+filepath.Join(root, "bin", "tofu"))
+			out, err := cmd.CombinedOutput()
+			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
+			if err != nil {
+				t.Fatalf("scripts/tofu-test.sh %s failed: %v", dir, err)
+			}
+		})
+	}
+}
