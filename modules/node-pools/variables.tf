@@ -78,8 +78,8 @@ variable "pools" {
     error_message = "var.pools: autoscaling needs 0 <= min_node_count <= initial_node_count <= max_node_count and max_node_count >= 1."
   }
   validation {
-    condition     = alltrue([for p in values(var.pools) : p.initial_node_count >= 0])
-    error_message = "var.pools: initial_node_count must be 0 or more."
+    condition     = alltrue([for p in values(var.pools) : p.initial_node_count >= 1 && p.initial_node_count <= 1000])
+    error_message = "var.pools: initial_node_count must be between 1 and 1000 (nodes per zone at creation; for a pool that scales to zero, set min_node_count = 0)."
   }
   validation {
     condition     = alltrue([for p in values(var.pools) : p.image_type == null || contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], coalesce(p.image_type, "-"))])
