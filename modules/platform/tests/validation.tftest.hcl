@@ -4,6 +4,17 @@
 # (OCTOLLM_NAMESPACE and TF_VAR_namespace): a provider block here would be taken for
 # hashicorp/octollm.
 
+# A mock provider: nothing reaches a cluster. Computed values the provider validates when
+# another resource takes them get well-formed mock values.
+mock_provider "octollm" {
+  mock_resource "octollm_component" {
+    defaults = { deployment_name = "mocked-deployment", service_name = "mocked-service" }
+  }
+  mock_data "octollm_image" {
+    defaults = { image = "ghcr.io/octollm/octollm-gateway@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
+  }
+}
+
 run "defaults_are_the_seed_platform" {
   command = plan
 
