@@ -43,6 +43,22 @@ resource "octollm_node_pool" "this" {
     }
   }
 
+  dynamic "management" {
+    for_each = each.value.management == null ? [] : [each.value.management]
+    content {
+      auto_repair  = management.value.auto_repair
+      auto_upgrade = management.value.auto_upgrade
+    }
+  }
+
+  dynamic "upgrade_settings" {
+    for_each = each.value.upgrade_settings == null ? [] : [each.value.upgrade_settings]
+    content {
+      max_surge       = upgrade_settings.value.max_surge
+      max_unavailable = upgrade_settings.value.max_unavailable
+    }
+  }
+
   lifecycle {
     # A precondition, not a validation: it joins two variables, which a variable's validation
     # may do only from Terraform 1.9 on.

@@ -87,3 +87,27 @@ run "route_name_must_be_a_label" {
   }
   expect_failures = [var.routes]
 }
+
+run "custom_models_pass_through" {
+  command = plan
+  variables {
+    routes = {
+      summaries = {
+        required_capability  = "knowledge"
+        min_capability_score = 5
+        custom_models = [{
+          name                    = "mistral-7b-ft"
+          capabilities            = { reasoning = 6, coding = 6, knowledge = 6 }
+          input_cost_per_million  = 0.2
+          output_cost_per_million = 0.2
+          context_window          = 32768
+        }]
+        targets = [{ model = "mistral-7b-ft" }, { model = "gpt-4o-mini" }]
+      }
+    }
+  }
+  assert {
+    condition     = length(octollm_model_route.this["summaries"].custom_model) == 1 && octollm_model_route.this["summaries"].custom_model[0].name == "mistral-7b-ft" && octollm_model_route.this["summaries"].custom_model[0].context_window == 32768
+    error_message = "the custom model did not reach the route"
+  }
+}

@@ -137,3 +137,29 @@ run "prefix_and_key_over_40_characters_are_refused" {
   }
   expect_failures = [octollm_node_pool.this]
 }
+
+run "management_and_upgrade_settings_pass_through" {
+  command = plan
+  variables {
+    pools = {
+      general = { cpu = 2, memory_gb = 8 }
+      pinned  = { cpu = 2, memory_gb = 8, management = { auto_upgrade = false }, upgrade_settings = { max_surge = 0, max_unavailable = 1 } }
+    }
+  }
+  assert {
+    condition     = octollm_node_pool.this["pinned"].management.auto_upgrade == false && octollm_node_pool.this["pinned"].upgrade_settings.max_surge == 0 && octollm_node_pool.this["pinned"].upgrade_settings.max_unavailable == 1
+    error_message = "management and upgrade_settings did not reach the pool"
+  }
+  assert {
+    condition     = octollm_node_pool.this["general"].management == null && octollm_node_pool.this["general"].upgrade_settings == null
+    error_message = "a pool without management or upgrade_settings should leave them to the provider"
+  }
+}
+
+run "upgrade_without_progress_is_refused" {
+  command = plan
+  variables {
+    pools = { general = { cpu = 2, memory_gb = 8, upgrade_settings = { max_surge = 0, max_unavailable = 0 } } }
+  }
+  expect_failures = [var.pools]
+}
