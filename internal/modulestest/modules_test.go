@@ -102,6 +102,7 @@ func unitOnly(t *testing.T) string {
 // OpenTofu's tests cannot show: a variable validation referring to another variable, for one,
 // is an error there ("Invalid reference in variable validation") and fine in OpenTofu.
 func TestTerraformValidate(t *testing.T) {
+	t.Parallel() // in a scratch copy of the configurations
 	root := unitOnly(t)
 	cli := filepath.Join(root, "bin", "terraform")
 	if _, err := os.Stat(cli); err != nil {
@@ -126,10 +127,15 @@ func TestModulesPlan(t *testing.T) {
 	if err != nil || len(modules) == 0 {
 		t.Fatalf("no modules/*/versions.tf in %s (%v)", root, err)
 	}
+	tofu := filepath.Join(root, "bin", "tofu")
+	if _, err := os.Stat(tofu); err != nil {
+		t.Fatalf("no OpenTofu CLI at %s: run `make tools` (%v)", tofu, err)
+	}
 	providerDir := buildProvider(t, root)
 	for _, m := range modules {
 		dir := filepath.Join("modules", filepath.Base(filepath.Dir(m)))
 		t.Run(dir, func(t *testing.T) {
+			t.Parallel() // each module in its own directory, with its own .terraform
 			tests, _ := filepath.Glob(filepath.Join(root, dir, "tests", "*.tftest.hcl"))
 			mocked := false
 			for _, f := range tests {
@@ -144,7 +150,7 @@ func TestModulesPlan(t *testing.T) {
 			}
 			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
 			cmd.Dir = root
-			cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+filepath.Join(root, "bin", "tofu"))
+			cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+tofu)
 			out, err := cmd.CombinedOutput()
 			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
 			if err != nil {
