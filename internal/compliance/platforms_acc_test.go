@@ -57,7 +57,9 @@ func TestAccComplianceControl_allTenantsOfItsPlatform(t *testing.T) {
 }
 `, mine)
 	controls := controlHCL("net", "soc2", "CC6.6", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.mine]") +
-		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.mine]")
+		// GDPR Art.25 after SOC 2 CC6.6: it takes CC6.6's default deny as its own evidence, so
+		// which control writes the policy is fixed (as in TestAccComplianceControl_withTenants).
+		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.mine, octollm_compliance_control.net]")
 	hasPolicy := func(ns string, want bool) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			_, err := cs.NetworkingV1().NetworkPolicies(ns).Get(ctx(t), policy, metav1.GetOptions{})
