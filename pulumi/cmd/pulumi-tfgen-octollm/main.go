@@ -143,7 +143,7 @@ type replacer struct{ r *strings.Replacer }
 func (r *replacer) Replace(s string) []byte { return []byte(r.r.Replace(s)) }
 
 func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
 	return os.WriteFile(path, data, 0o644) //nolint:gosec // generated source, committed and world-readable
