@@ -3,10 +3,10 @@ package platform
 // The component's arguments mirror modules/platform's variables (and the variables of the
 // modules it calls), in Go's spelling: every field the Terraform module defaults is optional
 // here with the same default. The json tags are the names in Pulumi stack configuration, so a
-// stack's `platform` object decodes straight into PlatformArgs (config.GetObject).
+// stack's `platform` object decodes straight into Args (config.GetObject).
 
-// PlatformArgs are the arguments of the octollm:index:Platform component.
-type PlatformArgs struct {
+// Args are the arguments of the octollm:index:Platform component.
+type Args struct {
 	// Namespace is the platform namespace (restricted Pod Security); default "octollm".
 	// Configure the provider's namespace to the same value: routes and compliance evidence
 	// live there.
@@ -65,11 +65,11 @@ type PlatformArgs struct {
 type NodePoolArgs struct {
 	// WorkloadType: cpu-optimized, memory-optimized, spot or general (default).
 	WorkloadType string `json:"workloadType,omitempty"`
-	// Cpu and MemoryGb together, or MachineType.
-	Cpu         *int     `json:"cpu,omitempty"`
+	// CPU and MemoryGb together, or MachineType.
+	CPU         *int     `json:"cpu,omitempty"`
 	MemoryGb    *float64 `json:"memoryGb,omitempty"`
 	MachineType string   `json:"machineType,omitempty"`
-	// MachineFamily narrows the machine types Cpu and MemoryGb choose from.
+	// MachineFamily narrows the machine types CPU and MemoryGb choose from.
 	MachineFamily string `json:"machineFamily,omitempty"`
 	Spot          bool   `json:"spot,omitempty"`
 	// Gvisor makes a GKE Sandbox pool for sandboxed components (image type COS_CONTAINERD).
@@ -134,8 +134,8 @@ type SecretRefArgs struct {
 type ComponentScalingArgs struct {
 	MinReplicas int `json:"minReplicas"`
 	MaxReplicas int `json:"maxReplicas"`
-	// CpuUtilization; default 70.
-	CpuUtilization    *int              `json:"cpuUtilization,omitempty"`
+	// CPUUtilization; default 70.
+	CPUUtilization    *int              `json:"cpuUtilization,omitempty"`
 	MemoryUtilization *int              `json:"memoryUtilization,omitempty"`
 	PodMetrics        map[string]string `json:"podMetrics,omitempty"`
 	// VpaUpdateMode (Off, Initial, Recreate, Auto, InPlaceOrRecreate) adds a VPA.
@@ -170,20 +170,20 @@ type TenantArgs struct {
 	Admins        []string `json:"admins,omitempty"`
 	// DataRetentionDays; default 30.
 	DataRetentionDays *int `json:"dataRetentionDays,omitempty"`
-	// ApiKeyVersion; default 1. Bump it to rotate the tenant's API key.
-	ApiKeyVersion *int `json:"apiKeyVersion,omitempty"`
+	// APIKeyVersion; default 1. Bump it to rotate the tenant's API key.
+	APIKeyVersion *int `json:"apiKeyVersion,omitempty"`
 	// NetworkIsolation; default true.
 	NetworkIsolation *bool `json:"networkIsolation,omitempty"`
 	// BillingEmail subscribes the tenant to BillingPlan.
 	BillingEmail string `json:"billingEmail,omitempty"`
-	// DeletionProtection; default PlatformArgs.DeletionProtection.
+	// DeletionProtection; default Args.DeletionProtection.
 	DeletionProtection *bool            `json:"deletionProtection,omitempty"`
 	Quota              *TenantQuotaArgs `json:"quota,omitempty"`
 }
 
 // TenantQuotaArgs is a tenant's quota; unset fields take the tier's default.
 type TenantQuotaArgs struct {
-	Cpu               string `json:"cpu,omitempty"`
+	CPU               string `json:"cpu,omitempty"`
 	Memory            string `json:"memory,omitempty"`
 	Pods              *int   `json:"pods,omitempty"`
 	LlmTokensPerMonth *int   `json:"llmTokensPerMonth,omitempty"`
@@ -231,7 +231,7 @@ type RouteRetryArgs struct {
 // RouteCacheArgs is a route's response cache.
 type RouteCacheArgs struct {
 	Mode                string   `json:"mode"`
-	TtlSeconds          *int     `json:"ttlSeconds,omitempty"`
+	TTLSeconds          *int     `json:"ttlSeconds,omitempty"`
 	SimilarityThreshold *float64 `json:"similarityThreshold,omitempty"`
 	// PartitionByTenant; default true.
 	PartitionByTenant *bool `json:"partitionByTenant,omitempty"`
@@ -249,7 +249,7 @@ type RouteBudgetArgs struct {
 type ComplianceControlArgs struct {
 	// Framework: soc2, iso27001, gdpr, ccpa or hipaa.
 	Framework string `json:"framework"`
-	ControlId string `json:"controlId"`
+	ControlID string `json:"controlId"`
 	// Enforcement: audit (default) or enforce.
 	Enforcement string `json:"enforcement,omitempty"`
 	// Namespaces; nil: the platform namespace.
@@ -283,9 +283,9 @@ type GatewayArgs struct {
 	Requests    map[string]string       `json:"requests,omitempty"`
 	Limits      map[string]string       `json:"limits,omitempty"`
 	Autoscaling *GatewayAutoscalingArgs `json:"autoscaling,omitempty"`
-	// Hostnames (with Tls) expose the gateway through the Gateway API.
+	// Hostnames (with TLS) expose the gateway through the Gateway API.
 	Hostnames     []string        `json:"hostnames,omitempty"`
-	Tls           *GatewayTLSArgs `json:"tls,omitempty"`
+	TLS           *GatewayTLSArgs `json:"tls,omitempty"`
 	StaticAddress string          `json:"staticAddress,omitempty"`
 }
 
@@ -294,7 +294,7 @@ type GatewayArgs struct {
 type GatewayAutoscalingArgs struct {
 	MinReplicas    *int   `json:"minReplicas,omitempty"`
 	MaxReplicas    *int   `json:"maxReplicas,omitempty"`
-	CpuUtilization *int   `json:"cpuUtilization,omitempty"`
+	CPUUtilization *int   `json:"cpuUtilization,omitempty"`
 	MinAvailable   string `json:"minAvailable,omitempty"`
 }
 

@@ -18,16 +18,16 @@ import (
 func DefaultNodePools() map[string]NodePoolArgs {
 	return map[string]NodePoolArgs{
 		"cpu-optimized-pool": {
-			WorkloadType: "cpu-optimized", Cpu: ptr(16), MemoryGb: ptr(16.0),
+			WorkloadType: "cpu-optimized", CPU: ptr(16), MemoryGb: ptr(16.0),
 			InitialNodeCount: ptr(2), MinNodeCount: ptr(2), MaxNodeCount: ptr(20),
 		},
 		"memory-optimized-pool": {
-			WorkloadType: "memory-optimized", Cpu: ptr(8), MemoryGb: ptr(64.0),
+			WorkloadType: "memory-optimized", CPU: ptr(8), MemoryGb: ptr(64.0),
 			InitialNodeCount: ptr(2), MinNodeCount: ptr(2), MaxNodeCount: ptr(10),
 		},
 		// GKE Sandbox (gVisor): the default components' executor arm is sandboxed on spot.
 		"spot-pool": {
-			WorkloadType: "spot", Spot: true, Gvisor: true, Cpu: ptr(8), MemoryGb: ptr(32.0),
+			WorkloadType: "spot", Spot: true, Gvisor: true, CPU: ptr(8), MemoryGb: ptr(32.0),
 			InitialNodeCount: ptr(3), MinNodeCount: ptr(3), MaxNodeCount: ptr(50),
 		},
 	}
@@ -43,7 +43,7 @@ func DefaultComponents() map[string]ComponentArgs {
 			Requests:     map[string]string{"cpu": "500m", "memory": "1Gi"},
 			Limits:       map[string]string{"cpu": "2", "memory": "4Gi"},
 			Autoscaling: &ComponentScalingArgs{
-				MinReplicas: 3, MaxReplicas: 20, CpuUtilization: ptr(70), MemoryUtilization: ptr(75),
+				MinReplicas: 3, MaxReplicas: 20, CPUUtilization: ptr(70), MemoryUtilization: ptr(75),
 				VpaUpdateMode: "Off", MinAvailable: "2",
 			},
 		},
@@ -55,7 +55,7 @@ func DefaultComponents() map[string]ComponentArgs {
 			TerminationGracePeriodSeconds: ptr(60),
 			PreStopSleepSeconds:           ptr(30),
 			Autoscaling: &ComponentScalingArgs{
-				MinReplicas: 2, MaxReplicas: 10, CpuUtilization: ptr(70), MemoryUtilization: ptr(80),
+				MinReplicas: 2, MaxReplicas: 10, CPUUtilization: ptr(70), MemoryUtilization: ptr(80),
 				MinAvailable: "2",
 			},
 		},
@@ -87,9 +87,9 @@ func DefaultRoutes() map[string]RouteArgs {
 // GDPR Art.5(1)(e) (30 days' retention) and HIPAA 164.312(b).
 func DefaultComplianceControls() []ComplianceControlArgs {
 	return []ComplianceControlArgs{
-		{Framework: "soc2", ControlId: "CC6.1", Enforcement: "enforce"},
-		{Framework: "gdpr", ControlId: "Art.5(1)(e)", Enforcement: "enforce", Parameters: map[string]string{"retention_days": "30"}},
-		{Framework: "hipaa", ControlId: "164.312(b)", AllTenants: ptr(false)},
+		{Framework: "soc2", ControlID: "CC6.1", Enforcement: "enforce"},
+		{Framework: "gdpr", ControlID: "Art.5(1)(e)", Enforcement: "enforce", Parameters: map[string]string{"retention_days": "30"}},
+		{Framework: "hipaa", ControlID: "164.312(b)", AllTenants: ptr(false)},
 	}
 }
 
@@ -124,9 +124,9 @@ var (
 	enforcementModes = []string{"audit", "enforce"}
 )
 
-// resolved is PlatformArgs with every default filled in and every rule checked.
+// resolved is Args with every default filled in and every rule checked.
 type resolved struct {
-	PlatformArgs
+	Args
 	deletionProtection bool
 	complianceEnforce  bool
 	redisPort          *int
@@ -135,9 +135,9 @@ type resolved struct {
 // resolve applies modules/platform's defaults and validations. Its error messages name the
 // argument (args.Tenants, args.Gateway.ImageTag, ...) and say what to do, as the module's do
 // for its variables.
-func resolve(in PlatformArgs) (*resolved, error) {
-	r := &resolved{PlatformArgs: in, deletionProtection: boolOr(in.DeletionProtection, true), complianceEnforce: boolOr(in.ComplianceEnforce, true)}
-	a := &r.PlatformArgs
+func resolve(in Args) (*resolved, error) {
+	r := &resolved{Args: in, deletionProtection: orTrue(in.DeletionProtection), complianceEnforce: orTrue(in.ComplianceEnforce)}
+	a := &r.Args
 	a.Namespace = strOr(a.Namespace, defaultNamespace)
 	if !dnsLabel.MatchString(a.Namespace) {
 		return nil, fmt.Errorf("args.Namespace %q must be a DNS-1123 label (at most 63 lowercase letters, digits and '-')", a.Namespace)
@@ -183,7 +183,7 @@ func resolve(in PlatformArgs) (*resolved, error) {
 	return r, nil
 }
 
-func resolveNodePools(a *PlatformArgs) error {
+func resolveNodePools(a *Args) error {
 	if !poolPrefix.MatchString(a.NodePoolNamePrefix) {
 		return fmt.Errorf("args.NodePoolNamePrefix %q must be empty or up to 21 lowercase letters, digits and hyphens starting with a letter", a.NodePoolNamePrefix)
 	}
@@ -202,7 +202,7 @@ func resolveNodePools(a *PlatformArgs) error {
 		if !slices.Contains(workloadTypes, p.WorkloadType) {
 			return fmt.Errorf("args.NodePools[%q]: workloadType must be one of cpu-optimized, memory-optimized, spot or general", name)
 		}
-		if (p.MachineType == "") == (p.Cpu == nil && p.MemoryGb == nil) || (p.Cpu == nil) != (p.MemoryGb == nil) {
+		if (p.MachineType == "") == (p.CPU == nil && p.MemoryGb == nil) || (p.CPU == nil) != (p.MemoryGb == nil) {
 			return fmt.Errorf("args.NodePools[%q]: set either cpu and memoryGb together, or machineType", name)
 		}
 		if p.InitialNodeCount == nil {
@@ -238,7 +238,7 @@ func resolveNodePools(a *PlatformArgs) error {
 	return nil
 }
 
-func resolveComponents(a *PlatformArgs) error {
+func resolveComponents(a *Args) error {
 	if a.Components == nil {
 		a.Components = DefaultComponents()
 	}
@@ -278,8 +278,8 @@ func resolveComponent(arg, name string, c ComponentArgs) (ComponentArgs, error) 
 			return c, fmt.Errorf("%s[%q]: set replicas or autoscaling, not both; the HPA owns the replica count", arg, name)
 		}
 		sc := *s
-		if sc.CpuUtilization == nil {
-			sc.CpuUtilization = ptr(70)
+		if sc.CPUUtilization == nil {
+			sc.CPUUtilization = ptr(70)
 		}
 		if c.Requests["cpu"] == "" || (sc.MemoryUtilization != nil && c.Requests["memory"] == "") {
 			return c, fmt.Errorf("%s[%q]: autoscaling on cpuUtilization or memoryUtilization needs requests for that resource (utilization is a percentage of requests; without them the HPA cannot compute it and never scales)", arg, name)
@@ -295,7 +295,7 @@ func resolveComponent(arg, name string, c ComponentArgs) (ComponentArgs, error) 
 	return c, nil
 }
 
-func resolveBilling(a *PlatformArgs) error {
+func resolveBilling(a *Args) error {
 	if a.BillingPlan != nil {
 		bp := *a.BillingPlan
 		bp.Currency = strOr(bp.Currency, "usd")
@@ -310,7 +310,7 @@ func resolveBilling(a *PlatformArgs) error {
 	return nil
 }
 
-func resolveTenants(a *PlatformArgs, deletionProtection bool) error {
+func resolveTenants(a *Args, deletionProtection bool) error {
 	tenants := make(map[string]TenantArgs, len(a.Tenants))
 	var billed []string
 	for _, name := range sortedKeys(a.Tenants) {
@@ -336,8 +336,8 @@ func resolveTenants(a *PlatformArgs, deletionProtection bool) error {
 		if d := *t.DataRetentionDays; d < 1 || d > 3650 {
 			return fmt.Errorf("args.Tenants[%q]: dataRetentionDays must be between 1 and 3650", name)
 		}
-		if t.ApiKeyVersion == nil {
-			t.ApiKeyVersion = ptr(1)
+		if t.APIKeyVersion == nil {
+			t.APIKeyVersion = ptr(1)
 		}
 		if t.NetworkIsolation == nil {
 			t.NetworkIsolation = ptr(true)
@@ -357,7 +357,7 @@ func resolveTenants(a *PlatformArgs, deletionProtection bool) error {
 	return nil
 }
 
-func resolveRoutes(a *PlatformArgs) error {
+func resolveRoutes(a *Args) error {
 	if a.Routes == nil {
 		a.Routes = DefaultRoutes()
 	}
@@ -394,14 +394,14 @@ func resolveRoutes(a *PlatformArgs) error {
 	return nil
 }
 
-func resolveCompliance(a *PlatformArgs) error {
+func resolveCompliance(a *Args) error {
 	if a.ComplianceControls == nil {
 		a.ComplianceControls = DefaultComplianceControls()
 	}
 	seen := map[string]bool{}
 	controls := make([]ComplianceControlArgs, 0, len(a.ComplianceControls))
 	for _, c := range a.ComplianceControls {
-		key := c.Framework + "/" + c.ControlId
+		key := c.Framework + "/" + c.ControlID
 		if !slices.Contains(frameworks, c.Framework) {
 			return fmt.Errorf("args.ComplianceControls: %s: framework must be soc2, iso27001, gdpr, ccpa or hipaa", key)
 		}
@@ -428,7 +428,7 @@ func resolveCompliance(a *PlatformArgs) error {
 	return nil
 }
 
-func resolveGateway(a *PlatformArgs) error {
+func resolveGateway(a *Args) error {
 	if a.Gateway == nil {
 		return nil
 	}
@@ -450,7 +450,7 @@ func resolveGateway(a *PlatformArgs) error {
 	if g.Port < 1 || g.Port > 65535 {
 		return fmt.Errorf("args.Gateway.Port must be between 1 and 65535")
 	}
-	if len(g.Hostnames) > 0 && g.Tls == nil {
+	if len(g.Hostnames) > 0 && g.TLS == nil {
 		return fmt.Errorf("args.Gateway: hostnames need tls (certificateMap, certificateSecrets or preSharedCertificates): the gateway is served over HTTPS only")
 	}
 	g.WorkloadType = strOr(g.WorkloadType, "cpu-optimized")
@@ -470,8 +470,8 @@ func resolveGateway(a *PlatformArgs) error {
 	if as.MaxReplicas == nil {
 		as.MaxReplicas = ptr(10)
 	}
-	if as.CpuUtilization == nil {
-		as.CpuUtilization = ptr(70)
+	if as.CPUUtilization == nil {
+		as.CPUUtilization = ptr(70)
 	}
 	as.MinAvailable = strOr(as.MinAvailable, "1")
 	g.Autoscaling = &as
@@ -496,7 +496,7 @@ func gatewayComponent(g *GatewayArgs, namespace, serviceAccount, image string) C
 		TerminationGracePeriodSeconds: ptr(30), PreStopSleepSeconds: ptr(5), WaitForRollout: ptr(true),
 		Autoscaling: &ComponentScalingArgs{
 			MinReplicas: *g.Autoscaling.MinReplicas, MaxReplicas: *g.Autoscaling.MaxReplicas,
-			CpuUtilization: g.Autoscaling.CpuUtilization, MinAvailable: g.Autoscaling.MinAvailable,
+			CPUUtilization: g.Autoscaling.CPUUtilization, MinAvailable: g.Autoscaling.MinAvailable,
 		},
 	}
 }
@@ -510,12 +510,8 @@ func strOr(s, def string) string {
 	return s
 }
 
-func boolOr(b *bool, def bool) bool {
-	if b == nil {
-		return def
-	}
-	return *b
-}
+// orTrue is *b, true when b is nil.
+func orTrue(b *bool) bool { return b == nil || *b }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

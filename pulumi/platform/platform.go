@@ -15,7 +15,7 @@ import (
 )
 
 // Token is the component's Pulumi type.
-const Token = "octollm:index:Platform"
+const Token = "octollm:index:Platform" //nolint:gosec // a Pulumi type token, not a credential
 
 // Platform is the octollm:index:Platform component. Its outputs are those of modules/platform.
 type Platform struct {
@@ -29,16 +29,16 @@ type Platform struct {
 	NodePools pulumi.MapOutput `pulumi:"nodePools"`
 	// Components by name: id, deployment, service and in-cluster URL.
 	Components pulumi.MapOutput `pulumi:"components"`
-	// ServiceUrls by component name (the gateway's too): its in-cluster URL.
-	ServiceUrls pulumi.StringMapOutput `pulumi:"serviceUrls"`
+	// ServiceURLs by component name (the gateway's too): its in-cluster URL.
+	ServiceURLs pulumi.StringMapOutput `pulumi:"serviceUrls"`
 	// Autoscaling by component name: its HPA, VPA and PDB names.
 	Autoscaling pulumi.MapOutput `pulumi:"autoscaling"`
 	// BillingPlan is the plan's Stripe product id and meters; empty without args.BillingPlan.
 	BillingPlan pulumi.MapOutput `pulumi:"billingPlan"`
 	// Tenants by name: namespace, apiKeyId, stripeCustomerId, stripeSubscriptionId.
 	Tenants pulumi.MapOutput `pulumi:"tenants"`
-	// TenantApiKeys by tenant name: the API key, a secret, known on create and rotation only.
-	TenantApiKeys pulumi.StringMapOutput `pulumi:"tenantApiKeys"`
+	// TenantAPIKeys by tenant name: the API key, a secret, known on create and rotation only.
+	TenantAPIKeys pulumi.StringMapOutput `pulumi:"tenantApiKeys"`
 	// Routes by name: id, configMap, namespace, checksum and effectiveModel.
 	Routes pulumi.MapOutput `pulumi:"routes"`
 	// Compliance by framework/controlId: title, status, enforcement.
@@ -48,17 +48,17 @@ type Platform struct {
 	// Gateway is the gateway's image (by digest), ServiceAccount, in-cluster URL, Deployment
 	// and, when exposed, public URL and address; empty without args.Gateway.
 	Gateway pulumi.MapOutput `pulumi:"gateway"`
-	// GatewayUrl is the gateway's public URL when it is exposed (args.Gateway.Hostnames), else
+	// GatewayURL is the gateway's public URL when it is exposed (args.Gateway.Hostnames), else
 	// its in-cluster URL; "" without args.Gateway.
-	GatewayUrl pulumi.StringOutput `pulumi:"gatewayUrl"`
+	GatewayURL pulumi.StringOutput `pulumi:"gatewayUrl"`
 }
 
 // NewPlatform registers the component and its resources. args nil means every default: the
 // default pools, components, routes and compliance baseline, no gateway, billing or tenants.
 // Pass the octollm provider with pulumi.Provider or pulumi.Providers: every child uses it.
-func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...pulumi.ResourceOption) (*Platform, error) {
+func NewPlatform(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Platform, error) {
 	if args == nil {
-		args = &PlatformArgs{}
+		args = &Args{}
 	}
 	r, err := resolve(*args)
 	if err != nil {
@@ -133,38 +133,38 @@ func (b *builder) build() error {
 	p.GatewayServiceAccount = pulumi.StringMap{"name": b.ns.GatewayServiceAccount, "role": b.ns.GatewayRole}.ToStringMapOutput()
 	p.NodePools = nodePools.ToMapOutput()
 	p.Components = components.ToMapOutput()
-	p.ServiceUrls = serviceURLs.ToStringMapOutput()
+	p.ServiceURLs = serviceURLs.ToStringMapOutput()
 	p.Autoscaling = scaling.ToMapOutput()
 	p.BillingPlan = billing.ToMapOutput()
 	p.Tenants = tenants.ToMapOutput()
-	p.TenantApiKeys = pulumi.ToSecret(keys.ToStringMapOutput()).(pulumi.StringMapOutput)
+	p.TenantAPIKeys = pulumi.ToSecret(keys.ToStringMapOutput()).(pulumi.StringMapOutput)
 	p.Routes = routes.ToMapOutput()
 	p.Compliance = compliance.ToMapOutput()
 	p.NonCompliantControls = nonCompliant
 	p.Gateway = gateway.ToMapOutput()
-	p.GatewayUrl = gatewayURL
+	p.GatewayURL = gatewayURL
 	return b.ctx.RegisterResourceOutputs(p, pulumi.Map{
 		"namespace":             p.Namespace,
 		"gatewayServiceAccount": p.GatewayServiceAccount,
 		"nodePools":             p.NodePools,
 		"components":            p.Components,
-		"serviceUrls":           p.ServiceUrls,
+		"serviceUrls":           p.ServiceURLs,
 		"autoscaling":           p.Autoscaling,
 		"billingPlan":           p.BillingPlan,
 		"tenants":               p.Tenants,
-		"tenantApiKeys":         p.TenantApiKeys,
+		"tenantApiKeys":         p.TenantAPIKeys,
 		"routes":                p.Routes,
 		"compliance":            p.Compliance,
 		"nonCompliantControls":  p.NonCompliantControls,
 		"gateway":               p.Gateway,
-		"gatewayUrl":            p.GatewayUrl,
+		"gatewayUrl":            p.GatewayURL,
 	})
 }
 
 // namespace is octollm_platform.this: the namespace, the gateway's identity and the
 // platform's network policies.
 func (b *builder) namespace() error {
-	a := b.r.PlatformArgs
+	a := b.r.Args
 	labels := pulumi.StringMap{}
 	if a.Environment != "" {
 		labels["octollm.dev/environment"] = pulumi.String(a.Environment)
@@ -190,7 +190,7 @@ func (b *builder) namespace() error {
 		egress = append(egress, *b.r.redisPort)
 	}
 	policy := &octollm.PlatformNamespaceNetworkPolicyArgs{
-		Enabled:             pulumi.Bool(boolOr(np.Enabled, true)),
+		Enabled:             pulumi.Bool(orTrue(np.Enabled)),
 		GatewayPort:         pulumi.Int(gatewayPort),
 		EgressPorts:         intArray(distinct(egress)),
 		ReflexPort:          intPtr(np.ReflexPort),
@@ -224,7 +224,7 @@ func (b *builder) nodePools() (pulumi.Map, error) {
 		args := &octollm.NodePoolArgs{
 			Name:             pulumi.String(b.r.NodePoolNamePrefix + key),
 			WorkloadType:     pulumi.String(p.WorkloadType),
-			Cpu:              intPtr(p.Cpu),
+			Cpu:              intPtr(p.CPU),
 			MemoryGb:         floatPtr(p.MemoryGb),
 			MachineType:      strPtr(p.MachineType),
 			MachineFamily:    strPtr(p.MachineFamily),
@@ -295,7 +295,7 @@ func (b *builder) componentWithImage(name string, c ComponentArgs, image pulumi.
 		HealthPath:                    strPtr(c.HealthPath),
 		TerminationGracePeriodSeconds: intPtr(c.TerminationGracePeriodSeconds),
 		PreStopSleepSeconds:           intPtr(c.PreStopSleepSeconds),
-		WaitForRollout:                pulumi.BoolPtr(boolOr(c.WaitForRollout, true)),
+		WaitForRollout:                pulumi.BoolPtr(orTrue(c.WaitForRollout)),
 	}
 	if len(c.SecretEnv) > 0 {
 		env := octollm.ComponentSecretEnvMap{}
@@ -342,7 +342,7 @@ func (b *builder) autoscaling(name string, comp *octollm.Component, s *Component
 		Target:            &octollm.AutoscalingTargetArgs{Kind: pulumi.String("Deployment"), Name: comp.DeploymentName},
 		MinReplicas:       pulumi.Int(s.MinReplicas),
 		MaxReplicas:       pulumi.Int(s.MaxReplicas),
-		CpuUtilization:    intPtr(s.CpuUtilization),
+		CpuUtilization:    intPtr(s.CPUUtilization),
 		MemoryUtilization: intPtr(s.MemoryUtilization),
 		ScaleUp: &octollm.AutoscalingScaleUpArgs{
 			StabilizationWindowSeconds: pulumi.Int(30),
@@ -410,9 +410,9 @@ func (b *builder) gateway(components pulumi.Map, urls pulumi.StringMap, scaling 
 		ServiceName:           pulumi.String(g.Name),
 		ServicePort:           pulumi.Int(g.Port),
 		Hostnames:             pulumi.ToStringArray(g.Hostnames),
-		CertificateMap:        strPtr(g.Tls.CertificateMap),
-		CertificateSecrets:    stringArrayOrNil(g.Tls.CertificateSecrets),
-		PreSharedCertificates: stringArrayOrNil(g.Tls.PreSharedCertificates),
+		CertificateMap:        strPtr(g.TLS.CertificateMap),
+		CertificateSecrets:    stringArrayOrNil(g.TLS.CertificateSecrets),
+		PreSharedCertificates: stringArrayOrNil(g.TLS.PreSharedCertificates),
 		StaticAddress:         strPtr(g.StaticAddress),
 	}, b.parent, pulumi.DependsOn(b.runtime))
 	if err != nil {
@@ -461,12 +461,12 @@ func (b *builder) tenantsOf(planID pulumi.StringPtrInput) (pulumi.Map, pulumi.St
 			Admins:             stringArrayOrNil(t.Admins),
 			NetworkIsolation:   pulumi.Bool(*t.NetworkIsolation),
 			DataRetentionDays:  pulumi.Int(*t.DataRetentionDays),
-			ApiKeyVersion:      pulumi.Int(*t.ApiKeyVersion),
+			ApiKeyVersion:      pulumi.Int(*t.APIKeyVersion),
 			DeletionProtection: pulumi.Bool(*t.DeletionProtection),
 		}
 		if q := t.Quota; q != nil {
 			args.Quota = &octollm.TenantQuotaArgs{
-				Cpu: strPtr(q.Cpu), Memory: strPtr(q.Memory), Pods: intPtr(q.Pods),
+				Cpu: strPtr(q.CPU), Memory: strPtr(q.Memory), Pods: intPtr(q.Pods),
 				LlmTokensPerMonth: intPtr(q.LlmTokensPerMonth), RequestsPerMinute: intPtr(q.RequestsPerMinute),
 			}
 		}
@@ -524,7 +524,7 @@ func (b *builder) routes() (pulumi.Map, error) {
 			args.Retry = &octollm.ModelRouteRetryArgs{Attempts: intPtr(rt.Attempts), BackoffMs: intPtr(rt.BackoffMs), RespectRetryAfter: boolPtr(rt.RespectRetryAfter)}
 		}
 		if c := r.Cache; c != nil {
-			args.Cache = &octollm.ModelRouteCacheArgs{Mode: pulumi.String(c.Mode), TtlSeconds: intPtr(c.TtlSeconds), SimilarityThreshold: floatPtr(c.SimilarityThreshold), PartitionByTenant: boolPtr(c.PartitionByTenant)}
+			args.Cache = &octollm.ModelRouteCacheArgs{Mode: pulumi.String(c.Mode), TtlSeconds: intPtr(c.TTLSeconds), SimilarityThreshold: floatPtr(c.SimilarityThreshold), PartitionByTenant: boolPtr(c.PartitionByTenant)}
 		}
 		if bu := r.Budget; bu != nil {
 			args.Budget = &octollm.ModelRouteBudgetArgs{UsdPerDay: floatPtr(bu.UsdPerDay), TokensPerMinute: intPtr(bu.TokensPerMinute), RequestsPerMinute: intPtr(bu.RequestsPerMinute), OnExceed: strPtr(bu.OnExceed)}
@@ -552,14 +552,14 @@ func (b *builder) compliance() (pulumi.Map, pulumi.StringArrayOutput, error) {
 	var statuses []pulumi.StringOutput
 	var ids []string
 	for _, c := range b.r.ComplianceControls {
-		key := c.Framework + "/" + c.ControlId
+		key := c.Framework + "/" + c.ControlID
 		enforcement := c.Enforcement
 		if !b.r.complianceEnforce {
 			enforcement = "audit"
 		}
-		ctl, err := octollm.NewComplianceControl(b.ctx, b.child("control", c.Framework+"-"+c.ControlId), &octollm.ComplianceControlArgs{
+		ctl, err := octollm.NewComplianceControl(b.ctx, b.child("control", c.Framework+"-"+c.ControlID), &octollm.ComplianceControlArgs{
 			Framework:   pulumi.String(c.Framework),
-			ControlId:   pulumi.String(c.ControlId),
+			ControlId:   pulumi.String(c.ControlID),
 			Enforcement: pulumi.String(enforcement),
 			Parameters:  stringMapOrNil(c.Parameters),
 			Scope: &octollm.ComplianceControlScopeArgs{

@@ -53,7 +53,7 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}, nil
 }
 
-func run(t *testing.T, args *PlatformArgs) (*mocks, error) {
+func run(t *testing.T, args *Args) (*mocks, error) {
 	t.Helper()
 	m := &mocks{resources: map[string]resource.PropertyMap{}, parents: map[string]string{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -127,7 +127,7 @@ func TestDefaults(t *testing.T) {
 // subscribes it to the plan; the gateway is a component by digest with the module's settings,
 // and Redis' port joins the egress ports.
 func TestTenantsBillingGateway(t *testing.T) {
-	m, err := run(t, &PlatformArgs{
+	m, err := run(t, &Args{
 		Namespace:          "octollm-dev",
 		Environment:        "dev",
 		DeletionProtection: ptr(false),
@@ -184,20 +184,20 @@ func TestTenantsBillingGateway(t *testing.T) {
 // Bad arguments fail before anything is registered, with the module's messages.
 func TestValidation(t *testing.T) {
 	for name, tc := range map[string]struct {
-		args PlatformArgs
+		args Args
 		want string
 	}{
-		"billing email without a plan":   {PlatformArgs{Tenants: map[string]TenantArgs{"acme": {BillingEmail: "b@acme.example"}}}, "args.Tenants: acme set billingEmail but args.BillingPlan is nil"},
-		"gateway named like a component": {PlatformArgs{Gateway: &GatewayArgs{Name: "orchestrator", ImageTag: "v1"}}, "args.Components has a component named orchestrator"},
-		"gateway tag latest":             {PlatformArgs{Gateway: &GatewayArgs{ImageTag: "latest"}}, "args.Gateway.ImageTag \"latest\" must be a tag"},
-		"hostnames without tls":          {PlatformArgs{Gateway: &GatewayArgs{ImageTag: "v1", Hostnames: []string{"a.example"}}}, "hostnames need tls"},
-		"empty node pools":               {PlatformArgs{NodePools: map[string]NodePoolArgs{}}, "args.NodePools must be nil"},
-		"gvisor on ubuntu":               {PlatformArgs{NodePools: map[string]NodePoolArgs{"s": {MachineType: "e2-standard-4", Gvisor: true, ImageType: "UBUNTU_CONTAINERD"}}}, "runs only on imageType COS_CONTAINERD"},
-		"min above max":                  {PlatformArgs{NodePools: map[string]NodePoolArgs{"s": {MachineType: "e2-standard-4", MinNodeCount: ptr(3), MaxNodeCount: ptr(2)}}}, "minNodeCount must be at most maxNodeCount"},
-		"unpinned image":                 {PlatformArgs{Components: map[string]ComponentArgs{"o": {Kind: "orchestrator", Image: "ghcr.io/acme/o:latest", Port: 80}}}, "image must be pinned"},
-		"bad tier":                       {PlatformArgs{Tenants: map[string]TenantArgs{"acme": {Tier: "gold"}}}, "tier must be free, standard or enterprise"},
-		"bad namespace":                  {PlatformArgs{Namespace: "Octo"}, "args.Namespace \"Octo\" must be a DNS-1123 label"},
-		"compliance enforcement":         {PlatformArgs{ComplianceControls: []ComplianceControlArgs{{Framework: "soc2", ControlId: "CC6.1", Enforcement: "block"}}}, "enforcement must be audit or enforce"},
+		"billing email without a plan":   {Args{Tenants: map[string]TenantArgs{"acme": {BillingEmail: "b@acme.example"}}}, "args.Tenants: acme set billingEmail but args.BillingPlan is nil"},
+		"gateway named like a component": {Args{Gateway: &GatewayArgs{Name: "orchestrator", ImageTag: "v1"}}, "args.Components has a component named orchestrator"},
+		"gateway tag latest":             {Args{Gateway: &GatewayArgs{ImageTag: "latest"}}, "args.Gateway.ImageTag \"latest\" must be a tag"},
+		"hostnames without tls":          {Args{Gateway: &GatewayArgs{ImageTag: "v1", Hostnames: []string{"a.example"}}}, "hostnames need tls"},
+		"empty node pools":               {Args{NodePools: map[string]NodePoolArgs{}}, "args.NodePools must be nil"},
+		"gvisor on ubuntu":               {Args{NodePools: map[string]NodePoolArgs{"s": {MachineType: "e2-standard-4", Gvisor: true, ImageType: "UBUNTU_CONTAINERD"}}}, "runs only on imageType COS_CONTAINERD"},
+		"min above max":                  {Args{NodePools: map[string]NodePoolArgs{"s": {MachineType: "e2-standard-4", MinNodeCount: ptr(3), MaxNodeCount: ptr(2)}}}, "minNodeCount must be at most maxNodeCount"},
+		"unpinned image":                 {Args{Components: map[string]ComponentArgs{"o": {Kind: "orchestrator", Image: "ghcr.io/acme/o:latest", Port: 80}}}, "image must be pinned"},
+		"bad tier":                       {Args{Tenants: map[string]TenantArgs{"acme": {Tier: "gold"}}}, "tier must be free, standard or enterprise"},
+		"bad namespace":                  {Args{Namespace: "Octo"}, "args.Namespace \"Octo\" must be a DNS-1123 label"},
+		"compliance enforcement":         {Args{ComplianceControls: []ComplianceControlArgs{{Framework: "soc2", ControlID: "CC6.1", Enforcement: "block"}}}, "enforcement must be audit or enforce"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, err := run(t, &tc.args)
@@ -213,7 +213,7 @@ func TestValidation(t *testing.T) {
 
 // complianceEnforce false makes every control audit.
 func TestComplianceEnforceOff(t *testing.T) {
-	m, err := run(t, &PlatformArgs{ComplianceEnforce: ptr(false)})
+	m, err := run(t, &Args{ComplianceEnforce: ptr(false)})
 	if err != nil {
 		t.Fatal(err)
 	}

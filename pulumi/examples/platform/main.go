@@ -21,7 +21,7 @@ func main() {
 
 // Program deploys the platform the stack's configuration describes:
 //
-//	octollm-platform:platform       the component's arguments (platform.PlatformArgs, in camelCase)
+//	octollm-platform:platform       the component's arguments (platform.Args, in camelCase)
 //	octollm-platform:stripeApiKey   a secret (pulumi config set --secret stripeApiKey sk_...);
 //	                                unset: the provider reads STRIPE_API_KEY
 //
@@ -29,7 +29,7 @@ func main() {
 // provider's environment variables (OCTOLLM_GKE_*, GOOGLE_*, OCTOLLM_STRIPE_API_BASE).
 func Program(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
-	var args platform.PlatformArgs
+	var args platform.Args
 	if err := cfg.TryObject("platform", &args); err != nil && !isMissing(err) {
 		return err
 	}
@@ -51,14 +51,14 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	ctx.Export("namespace", p.Namespace)
-	ctx.Export("gatewayUrl", p.GatewayUrl)
+	ctx.Export("gatewayUrl", p.GatewayURL)
 	ctx.Export("gateway", p.Gateway)
-	ctx.Export("serviceUrls", p.ServiceUrls)
+	ctx.Export("serviceUrls", p.ServiceURLs)
 	ctx.Export("nodePools", p.NodePools)
 	ctx.Export("autoscaling", p.Autoscaling)
 	ctx.Export("billingPlan", p.BillingPlan)
 	ctx.Export("tenants", p.Tenants)
-	ctx.Export("tenantApiKeys", p.TenantApiKeys)
+	ctx.Export("tenantApiKeys", p.TenantAPIKeys)
 	ctx.Export("routes", p.Routes)
 	ctx.Export("compliance", p.Compliance)
 	ctx.Export("nonCompliantControls", p.NonCompliantControls)
