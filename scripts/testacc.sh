@@ -55,6 +55,11 @@ if (($# == 0)) || [[ "$*" == "./..." ]]; then
 	# or no request at all, fails the run.
 	"$SANDBOX" stripe-contract --dir "$DIR" || status=1
 fi
+if (($# == 0)) || [[ "$*" == "./..." ]] && [[ -x $ROOT/bin/pulumi ]]; then
+	# The Pulumi example's dev stack (make pulumi-test) on the same sandbox, when `make tools`
+	# has built the Pulumi CLI.
+	OCTOLLM_SANDBOX_DIR=$DIR bash scripts/pulumi-test.sh || status=1
+fi
 if ((status != 0)); then
 	echo "testacc: FAILED; sandbox logs:" >&2
 	for f in "$DIR"/logs/*.log; do echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2 || true; done
