@@ -1643,7 +1643,7 @@ func (o ComplianceControlFindingArrayOutput) Index(i pulumi.IntInput) Compliance
 }
 
 type ComplianceControlScope struct {
-	// Also every tenant namespace (label `octollm.io/tenant`) existing at each evaluation. Default false.
+	// Also every tenant namespace of this platform existing at each evaluation: labelled `octollm.io/tenant`, with its tenant's record (the key Secret) in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span>. Tenants of another platform sharing the cluster (recorded in another platform namespace) are never in scope, so two environments' controls leave each other's tenants alone. Default false.
 	AllTenants *bool `pulumi:"allTenants"`
 	// Namespaces to enforce and check, such as the platform namespace <span pulumi-lang-nodejs="`octollm`" pulumi-lang-dotnet="`Octollm`" pulumi-lang-go="`octollm`" pulumi-lang-python="`octollm`" pulumi-lang-yaml="`octollm`" pulumi-lang-java="`octollm`">`octollm`</span>.
 	Namespaces []string `pulumi:"namespaces"`
@@ -1661,7 +1661,7 @@ type ComplianceControlScopeInput interface {
 }
 
 type ComplianceControlScopeArgs struct {
-	// Also every tenant namespace (label `octollm.io/tenant`) existing at each evaluation. Default false.
+	// Also every tenant namespace of this platform existing at each evaluation: labelled `octollm.io/tenant`, with its tenant's record (the key Secret) in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span>. Tenants of another platform sharing the cluster (recorded in another platform namespace) are never in scope, so two environments' controls leave each other's tenants alone. Default false.
 	AllTenants pulumi.BoolPtrInput `pulumi:"allTenants"`
 	// Namespaces to enforce and check, such as the platform namespace <span pulumi-lang-nodejs="`octollm`" pulumi-lang-dotnet="`Octollm`" pulumi-lang-go="`octollm`" pulumi-lang-python="`octollm`" pulumi-lang-yaml="`octollm`" pulumi-lang-java="`octollm`">`octollm`</span>.
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
@@ -1744,7 +1744,7 @@ func (o ComplianceControlScopeOutput) ToComplianceControlScopePtrOutputWithConte
 	}).(ComplianceControlScopePtrOutput)
 }
 
-// Also every tenant namespace (label `octollm.io/tenant`) existing at each evaluation. Default false.
+// Also every tenant namespace of this platform existing at each evaluation: labelled `octollm.io/tenant`, with its tenant's record (the key Secret) in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span>. Tenants of another platform sharing the cluster (recorded in another platform namespace) are never in scope, so two environments' controls leave each other's tenants alone. Default false.
 func (o ComplianceControlScopeOutput) AllTenants() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ComplianceControlScope) *bool { return v.AllTenants }).(pulumi.BoolPtrOutput)
 }
@@ -1778,7 +1778,7 @@ func (o ComplianceControlScopePtrOutput) Elem() ComplianceControlScopeOutput {
 	}).(ComplianceControlScopeOutput)
 }
 
-// Also every tenant namespace (label `octollm.io/tenant`) existing at each evaluation. Default false.
+// Also every tenant namespace of this platform existing at each evaluation: labelled `octollm.io/tenant`, with its tenant's record (the key Secret) in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span>. Tenants of another platform sharing the cluster (recorded in another platform namespace) are never in scope, so two environments' controls leave each other's tenants alone. Default false.
 func (o ComplianceControlScopePtrOutput) AllTenants() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ComplianceControlScope) *bool {
 		if v == nil {
@@ -6647,7 +6647,7 @@ func (o GetComplianceReportControlArrayOutput) Index(i pulumi.IntInput) GetCompl
 }
 
 type GetComplianceReportScope struct {
-	// Also every tenant namespace (label `octollm.io/tenant`). Default false.
+	// Also every tenant namespace of this platform: labelled `octollm.io/tenant`, with its tenant's record in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span> (tenants of another platform sharing the cluster are not). Default false.
 	AllTenants *bool `pulumi:"allTenants"`
 	// Namespaces to check.
 	Namespaces []string `pulumi:"namespaces"`
@@ -6665,7 +6665,7 @@ type GetComplianceReportScopeInput interface {
 }
 
 type GetComplianceReportScopeArgs struct {
-	// Also every tenant namespace (label `octollm.io/tenant`). Default false.
+	// Also every tenant namespace of this platform: labelled `octollm.io/tenant`, with its tenant's record in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span> (tenants of another platform sharing the cluster are not). Default false.
 	AllTenants pulumi.BoolPtrInput `pulumi:"allTenants"`
 	// Namespaces to check.
 	Namespaces pulumi.StringArrayInput `pulumi:"namespaces"`
@@ -6748,7 +6748,7 @@ func (o GetComplianceReportScopeOutput) ToGetComplianceReportScopePtrOutputWithC
 	}).(GetComplianceReportScopePtrOutput)
 }
 
-// Also every tenant namespace (label `octollm.io/tenant`). Default false.
+// Also every tenant namespace of this platform: labelled `octollm.io/tenant`, with its tenant's record in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span> (tenants of another platform sharing the cluster are not). Default false.
 func (o GetComplianceReportScopeOutput) AllTenants() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GetComplianceReportScope) *bool { return v.AllTenants }).(pulumi.BoolPtrOutput)
 }
@@ -6782,7 +6782,7 @@ func (o GetComplianceReportScopePtrOutput) Elem() GetComplianceReportScopeOutput
 	}).(GetComplianceReportScopeOutput)
 }
 
-// Also every tenant namespace (label `octollm.io/tenant`). Default false.
+// Also every tenant namespace of this platform: labelled `octollm.io/tenant`, with its tenant's record in the provider's <span pulumi-lang-nodejs="`namespace`" pulumi-lang-dotnet="`Namespace`" pulumi-lang-go="`namespace`" pulumi-lang-python="`namespace`" pulumi-lang-yaml="`namespace`" pulumi-lang-java="`namespace`">`namespace`</span> (tenants of another platform sharing the cluster are not). Default false.
 func (o GetComplianceReportScopePtrOutput) AllTenants() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *GetComplianceReportScope) *bool {
 		if v == nil {
