@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -75,7 +76,7 @@ func Enforce(ctx context.Context, k *clients.Kube, c Control, e Evaluation, para
 		}
 	}
 	written := []string{}
-	for _, name := range sortedKeys(nsFix) {
+	for _, name := range slices.Sorted(maps.Keys(nsFix)) {
 		// The whole of what this control sets goes in every apply, since fields its field
 		// manager set before and leaves out would be removed.
 		if obj := DesiredNamespace(c, name, params); obj != nil {
@@ -85,7 +86,7 @@ func Enforce(ctx context.Context, k *clients.Kube, c Control, e Evaluation, para
 			written = append(written, "namespace/"+name)
 		}
 	}
-	for _, name := range sortedKeys(policyFix) {
+	for _, name := range slices.Sorted(maps.Keys(policyFix)) {
 		if _, err := k.ApplyAs(ctx, FieldManager(c), networkPolicyResource, DesiredPolicy(c, name)); err != nil {
 			return written, err
 		}
@@ -133,13 +134,4 @@ func managedBy(obj *unstructured.Unstructured, manager string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

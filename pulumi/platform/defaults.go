@@ -5,7 +5,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -193,7 +192,7 @@ func resolveNodePools(a *Args) error {
 		return fmt.Errorf("args.NodePools must be nil (the default pools) or a non-empty map of pools")
 	}
 	pools := make(map[string]NodePoolArgs, len(a.NodePools))
-	for _, name := range sortedKeys(a.NodePools) {
+	for _, name := range slices.Sorted(maps.Keys(a.NodePools)) {
 		p := a.NodePools[name]
 		if !poolName.MatchString(name) {
 			return fmt.Errorf("args.NodePools: %q: every key (the pool name) must be 1-40 lowercase letters, digits and hyphens, starting with a letter", name)
@@ -243,7 +242,7 @@ func resolveComponents(a *Args) error {
 		a.Components = DefaultComponents()
 	}
 	comps := make(map[string]ComponentArgs, len(a.Components))
-	for _, name := range sortedKeys(a.Components) {
+	for _, name := range slices.Sorted(maps.Keys(a.Components)) {
 		c, err := resolveComponent("args.Components", name, a.Components[name])
 		if err != nil {
 			return err
@@ -313,7 +312,7 @@ func resolveBilling(a *Args) error {
 func resolveTenants(a *Args, deletionProtection bool) error {
 	tenants := make(map[string]TenantArgs, len(a.Tenants))
 	var billed []string
-	for _, name := range sortedKeys(a.Tenants) {
+	for _, name := range slices.Sorted(maps.Keys(a.Tenants)) {
 		t := a.Tenants[name]
 		if !tenantName.MatchString(name) {
 			return fmt.Errorf("args.Tenants: %q: every key (the tenant name) must be a DNS-1123 label of at most 40 characters", name)
@@ -362,7 +361,7 @@ func resolveRoutes(a *Args) error {
 		a.Routes = DefaultRoutes()
 	}
 	routes := make(map[string]RouteArgs, len(a.Routes))
-	for _, name := range sortedKeys(a.Routes) {
+	for _, name := range slices.Sorted(maps.Keys(a.Routes)) {
 		r := a.Routes[name]
 		if !dnsLabel.MatchString(name) || (r.Tenant != "" && !dnsLabel.MatchString(r.Tenant)) {
 			return fmt.Errorf("args.Routes: %q: every key (the route name) and tenant must be a DNS-1123 label", name)
@@ -512,12 +511,3 @@ func strOr(s, def string) string {
 
 // orTrue is *b, true when b is nil.
 func orTrue(b *bool) bool { return b == nil || *b }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

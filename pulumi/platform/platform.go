@@ -8,6 +8,8 @@ package platform
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -102,7 +104,7 @@ func (b *builder) build() error {
 	components := pulumi.Map{}
 	serviceURLs := pulumi.StringMap{}
 	scaling := pulumi.Map{}
-	for _, name := range sortedKeys(b.r.Components) {
+	for _, name := range slices.Sorted(maps.Keys(b.r.Components)) {
 		if err := b.component(name, b.r.Components[name], components, serviceURLs, scaling); err != nil {
 			return err
 		}
@@ -219,7 +221,7 @@ func (b *builder) namespace() error {
 // nodePools is modules/node-pools.
 func (b *builder) nodePools() (pulumi.Map, error) {
 	out := pulumi.Map{}
-	for _, key := range sortedKeys(b.r.NodePools) {
+	for _, key := range slices.Sorted(maps.Keys(b.r.NodePools)) {
 		p := b.r.NodePools[key]
 		args := &octollm.NodePoolArgs{
 			Name:             pulumi.String(b.r.NodePoolNamePrefix + key),
@@ -361,7 +363,7 @@ func (b *builder) autoscaling(name string, comp *octollm.Component, s *Component
 	}
 	if len(s.PodMetrics) > 0 {
 		metrics := octollm.AutoscalingMetricArray{}
-		for _, k := range sortedKeys(s.PodMetrics) {
+		for _, k := range slices.Sorted(maps.Keys(s.PodMetrics)) {
 			metrics = append(metrics, &octollm.AutoscalingMetricArgs{Type: pulumi.String("Pods"), Name: pulumi.String(k), AverageValue: pulumi.String(s.PodMetrics[k])})
 		}
 		args.Metrics = metrics
@@ -451,7 +453,7 @@ func (b *builder) billingPlan() (pulumi.Map, pulumi.StringPtrInput, error) {
 func (b *builder) tenantsOf(planID pulumi.StringPtrInput) (pulumi.Map, pulumi.StringMap, error) {
 	out, keys := pulumi.Map{}, pulumi.StringMap{}
 	b.tenants = map[string]*octollm.Tenant{}
-	for _, name := range sortedKeys(b.r.Tenants) {
+	for _, name := range slices.Sorted(maps.Keys(b.r.Tenants)) {
 		t := b.r.Tenants[name]
 		args := &octollm.TenantArgs{
 			Name:               pulumi.String(name),
@@ -498,7 +500,7 @@ func (b *builder) tenantsOf(planID pulumi.StringPtrInput) (pulumi.Map, pulumi.St
 func (b *builder) routes() (pulumi.Map, error) {
 	out := pulumi.Map{}
 	deps := append([]pulumi.Resource{b.ns}, b.tenantDeps...)
-	for _, name := range sortedKeys(b.r.Routes) {
+	for _, name := range slices.Sorted(maps.Keys(b.r.Routes)) {
 		r := b.r.Routes[name]
 		args := &octollm.ModelRouteArgs{
 			Name:               pulumi.String(name),

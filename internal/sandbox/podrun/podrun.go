@@ -16,13 +16,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
@@ -130,7 +131,7 @@ func Prepare(ctx context.Context, o Options) (*Pod, error) {
 		p.Kubeconfig = kc
 		env = setEnv(env, "KUBE_CONFIG_PATH", kc)
 	}
-	for _, k := range sortedKeys(o.Overrides) {
+	for _, k := range slices.Sorted(maps.Keys(o.Overrides)) {
 		env = setEnv(env, k, o.Overrides[k])
 	}
 	for i := range argv {
@@ -203,7 +204,7 @@ func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c cor
 				return nil, err
 			}
 			if s != nil {
-				for _, k := range sortedKeys(s.Data) {
+				for _, k := range slices.Sorted(maps.Keys(s.Data)) {
 					env = setEnv(env, from.Prefix+k, string(s.Data[k]))
 				}
 			}
@@ -213,7 +214,7 @@ func resolveEnv(ctx context.Context, kube kubernetes.Interface, ns string, c cor
 				return nil, err
 			}
 			if m != nil {
-				for _, k := range sortedKeys(m.Data) {
+				for _, k := range slices.Sorted(maps.Keys(m.Data)) {
 					env = setEnv(env, from.Prefix+k, m.Data[k])
 				}
 			}
@@ -372,15 +373,6 @@ func FreeLoopback() (string, error) {
 	}
 	addr := l.Addr().String()
 	return addr, l.Close()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func isNotFound(err error) bool { return apierrors.IsNotFound(err) }
