@@ -133,3 +133,25 @@ func controlHCL(name, framework, id, enforcement, scope, extra string) string {
 }
 `, name, framework, id, enforcement, scope, extra)
 }
+
+// unisolatedTenantHCL is a tenant without network isolation, so a control's default deny is
+// what its namespace gets.
+func unisolatedTenantHCL(resource, name string) string {
+	return fmt.Sprintf(`resource "octollm_tenant" %q {
+  name                = %q
+  network_isolation   = false
+  deletion_protection = false
+  timeouts {
+    delete = "3m"
+  }
+}
+`, resource, name)
+}
+
+// networkControlsHCL enforces SOC 2 CC6.6 ("net") and then GDPR Art.25 ("psa") on all tenants,
+// after the given tenant. Art.25 takes CC6.6's default deny as its own evidence, so CC6.6 is
+// the one that writes the policy.
+func networkControlsHCL(tenant string) string {
+	return controlHCL("net", "soc2", "CC6.6", "enforce", "all_tenants = true", "depends_on = ["+tenant+"]") +
+		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = ["+tenant+", octollm_compliance_control.net]")
+}

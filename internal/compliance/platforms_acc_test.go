@@ -47,19 +47,8 @@ func TestAccComplianceControl_allTenantsOfItsPlatform(t *testing.T) {
 	cc66, _ := compliance.Lookup("soc2", "CC6.6")
 	policy := compliance.PolicyName(cc66)
 	// Without network isolation: a default-deny policy is what the control adds.
-	tenantHCL := fmt.Sprintf(`resource "octollm_tenant" "mine" {
-  name                = %q
-  network_isolation   = false
-  deletion_protection = false
-  timeouts {
-    delete = "3m"
-  }
-}
-`, mine)
-	controls := controlHCL("net", "soc2", "CC6.6", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.mine]") +
-		// GDPR Art.25 after SOC 2 CC6.6: it takes CC6.6's default deny as its own evidence, so
-		// which control writes the policy is fixed (as in TestAccComplianceControl_withTenants).
-		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.mine, octollm_compliance_control.net]")
+	tenantHCL := unisolatedTenantHCL("mine", mine)
+	controls := networkControlsHCL("octollm_tenant.mine")
 	hasPolicy := func(ns string, want bool) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			_, err := cs.NetworkingV1().NetworkPolicies(ns).Get(ctx(t), policy, metav1.GetOptions{})
