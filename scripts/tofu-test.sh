@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs `tofu test` in every module under modules/ that has tests, and `tofu validate` and
-# `tofu plan` in every examples/environments/* configuration, against a running sandbox, with
-# the provider from a directory through dev_overrides (no registry, no `tofu init`).
+# `tofu plan -var-file=<env>.tfvars` of the examples/environments root for every environment's
+# tfvars file, against a running sandbox, with the provider from a directory through
+# dev_overrides (no registry, no `tofu init`).
 #   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]
-# A dir is relative to the repository, such as modules/platform or examples/environments/dev;
-# a bare name means modules/<name>. Default: every module with tests/ and every environment.
+# A dir is relative to the repository, such as modules/platform or examples/environments/dev.tfvars
+# (a tfvars file: its directory planned with it); a bare name means modules/<name>. Default:
+# every module with tests/ and every examples/environments/*.tfvars.
 # Environment:
 #   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it); required
 #   OCTOLLM_PROVIDER_DIR   holds terraform-provider-octollm; default bin/ (`make build`)
@@ -39,18 +41,26 @@ dirs=()
 for a in "$@"; do [[ $a == */* ]] && dirs+=("$a") || dirs+=("modules/$a"); done
 if ((${#dirs[@]} == 0)); then
 	for d in "$ROOT"/modules/*/tests; do dirs+=("modules/$(basename "$(dirname "$d")")"); done
-	for d in "$ROOT"/examples/environments/*/; do dirs+=("examples/environments/$(basename "$d")"); done
+	for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
 fi
 status=0
 for rel in "${dirs[@]}"; do
 	dir=$ROOT/$rel
+	varfile=()
+	if [[ $rel == *.tfvars ]]; then
+		varfile=("-var-file=$(basename "$rel")")
+		dir=$(dirname "$dir")
+	fi
 	echo "tofu-test: $rel"
 	start=$SECONDS
+	# A root's committed .terraform.lock.hcl stays (dev_overrides does not check it).
+	had_lock=0
+	[[ -f $dir/.terraform.lock.hcl ]] && had_lock=1
 	if [[ -d $dir/tests ]]; then
 		run=("$TOFU" test -no-color)
 	else
-		# An environment: it must be valid and plan against the sandbox; nothing is applied.
-		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false' "$TOFU")
+		# A root configuration: it must be valid and plan against the sandbox; nothing is applied.
+		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false "${@}"' "$TOFU" "${varfile[@]}")
 	fi
 	# `tofu get` copies the local module calls into .terraform/, removed after.
 	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "${run[@]}"); then
@@ -59,6 +69,7 @@ for rel in "${dirs[@]}"; do
 	else
 		echo "tofu-test: $rel passed in $((SECONDS - start))s"
 	fi
-	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl"
+	rm -rf "$dir/.terraform"
+	((had_lock)) || rm -f "$dir/.terraform.lock.hcl"
 done
 exit $status
