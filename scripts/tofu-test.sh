@@ -60,7 +60,9 @@ for rel in "${dirs[@]}"; do
 		run=("$TOFU" test -no-color)
 	else
 		# A root configuration: it must be valid and plan against the sandbox; nothing is applied.
-		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false "${@}"' "$TOFU" "${varfile[@]}")
+		# A tfvars value for a variable the root does not declare is only a warning to the
+		# CLI; here it fails, as the environment would silently lose that setting.
+		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false "${@}" 2>&1 | tee /dev/stderr | { ! grep -A3 "undeclared variable"; } && test "${PIPESTATUS[0]}" = 0' "$TOFU" "${varfile[@]}")
 	fi
 	# `tofu get` copies the local module calls into .terraform/, removed after.
 	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "${run[@]}"); then
