@@ -30,6 +30,11 @@ status=0
 # ordered where they depend on which node pools exist); packages do not know of each other.
 go test -count=1 -p 1 -timeout 60m "${@:-./...}" || status=$?
 if (($# == 0)) || [[ "$*" == "./..." ]]; then
+	# The Pulumi bridge (pulumi/, a module of its own): pulumi-resource-octollm driven over gRPC
+	# against the same sandbox.
+	(cd pulumi && go test -count=1 -p 1 -timeout 20m ./...) || status=1
+fi
+if (($# == 0)) || [[ "$*" == "./..." ]]; then
 	# An HPA really scaling on CPU needs metrics-server, which runs only in a sandbox of its own
 	# (OCTOLLM_SANDBOX_METRICS=1: with it, kwok v0.7.0 can crash when pods are deleted while its
 	# watch reconnects, so the shared sandbox leaves it off; see internal/sandbox/metrics.go).
@@ -49,6 +54,11 @@ if (($# == 0)) || [[ "$*" == "./..." ]]; then
 	# Stripe emulator is replayed against stripe-mock, Stripe's OpenAPI-driven mock; any 4xx,
 	# or no request at all, fails the run.
 	"$SANDBOX" stripe-contract --dir "$DIR" || status=1
+fi
+if (($# == 0)) || [[ "$*" == "./..." ]] && [[ -x $ROOT/bin/pulumi ]]; then
+	# The Pulumi example's dev stack (make pulumi-test) on the same sandbox, when `make tools`
+	# has built the Pulumi CLI.
+	OCTOLLM_SANDBOX_DIR=$DIR bash scripts/pulumi-test.sh || status=1
 fi
 if ((status != 0)); then
 	echo "testacc: FAILED; sandbox logs:" >&2

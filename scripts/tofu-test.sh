@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Runs `tofu test` in every module under modules/ that has tests, and `tofu validate` and
-# `tofu plan -var-file=<env>.tfvars` of the examples/environments root for every environment's
-# tfvars file, against a running sandbox, with the provider from a directory through
-# dev_overrides (no registry, no `tofu init`).
-#   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]
-# A dir is relative to the repository, such as modules/platform or examples/environments/dev.tfvars
-# (a tfvars file: its directory planned with it); a bare name means modules/<name>. Default:
-# every module with tests/ and every examples/environments/*.tfvars.
+# Runs `tofu test` in the modules under modules/, with the provider from a directory through
+# dev_overrides (no registry, no `tofu init`). Two kinds of test files:
+#   - plan tests (a file declaring `mock_provider "octollm"`): need no sandbox; run when
+#     OCTOLLM_SANDBOX_DIR is unset;
+#   - apply tests (every other file): create a small platform in a running sandbox; run, with
+#     `tofu validate` and `tofu plan -var-file=<env>.tfvars` of the examples/environments root
+#     for every environment's tfvars file, when OCTOLLM_SANDBOX_DIR is set.
+#   scripts/tofu-test.sh [dir...]                           # plan tests, no sandbox
+#   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]   # apply tests
+# A dir is relative to the repository, such as modules/platform or
+# examples/environments/dev.tfvars (a tfvars file: its directory planned with it); a bare name
+# means modules/<name>. Default: every module with tests/ (and, with a sandbox, every
+# examples/environments/*.tfvars).
 # Environment:
-#   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it); required
+#   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it)
 #   OCTOLLM_PROVIDER_DIR   holds terraform-provider-octollm; default bin/ (`make build`)
 #   TF_ACC_TERRAFORM_PATH  the CLI; default bin/tofu
 #   OCTOLLM_MODULES_NAMESPACE  the platform namespace the tests use, also the provider's
@@ -17,13 +22,16 @@
 #                          account per key); default the sandbox env's
 # With dev_overrides, `tofu init` would try to resolve the overridden provider from the
 # registry and fail offline; `tofu test` does not need it: `tofu get` installs the local
-# module calls and the provider comes from the override.
+# module calls and the provider comes from the override. A mock provider still reads the
+# provider's schema from the binary, but never configures it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-: "${OCTOLLM_SANDBOX_DIR:?set OCTOLLM_SANDBOX_DIR to the directory of a running sandbox}"
-# shellcheck disable=SC1091
-source "$OCTOLLM_SANDBOX_DIR/env"
-export STRIPE_API_KEY=${OCTOLLM_MODULES_STRIPE_API_KEY:-$STRIPE_API_KEY}
+SANDBOX=${OCTOLLM_SANDBOX_DIR:-}
+if [[ -n $SANDBOX ]]; then
+	# shellcheck disable=SC1091
+	source "$SANDBOX/env"
+	export STRIPE_API_KEY=${OCTOLLM_MODULES_STRIPE_API_KEY:-$STRIPE_API_KEY}
+fi
 PROVIDER_DIR=${OCTOLLM_PROVIDER_DIR:-$ROOT/bin}
 TOFU=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
 [[ -x $PROVIDER_DIR/terraform-provider-octollm ]] || { echo "tofu-test: no provider in $PROVIDER_DIR (make build)" >&2; exit 2; }
@@ -41,7 +49,9 @@ dirs=()
 for a in "$@"; do [[ $a == */* ]] && dirs+=("$a") || dirs+=("modules/$a"); done
 if ((${#dirs[@]} == 0)); then
 	for d in "$ROOT"/modules/*/tests; do dirs+=("modules/$(basename "$(dirname "$d")")"); done
-	for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
+	if [[ -n $SANDBOX ]]; then
+		for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
+	fi
 fi
 status=0
 for rel in "${dirs[@]}"; do
@@ -57,7 +67,23 @@ for rel in "${dirs[@]}"; do
 	had_lock=0
 	[[ -f $dir/.terraform.lock.hcl ]] && had_lock=1
 	if [[ -d $dir/tests ]]; then
-		run=("$TOFU" test -no-color)
+		# The files of this pass: mock_provider files without a sandbox, the others with one.
+		files=()
+		for f in "$dir"/tests/*.tftest.hcl; do
+			if grep -q '^mock_provider "octollm"' "$f"; then mocked=1; else mocked=""; fi
+			if [[ -n $mocked && -z $SANDBOX ]] || [[ -z $mocked && -n $SANDBOX ]]; then
+				files+=("-filter=tests/$(basename "$f")")
+			fi
+		done
+		if ((${#files[@]} == 0)); then
+			echo "tofu-test: $rel has no $([[ -n $SANDBOX ]] && echo apply || echo plan) tests"
+			continue
+		fi
+		run=("$TOFU" test -no-color "${files[@]}")
+	elif [[ -z $SANDBOX ]]; then
+		echo "tofu-test: $rel needs a sandbox (OCTOLLM_SANDBOX_DIR)" >&2
+		status=1
+		continue
 	else
 		# A root configuration: it must be valid and plan against the sandbox; nothing is applied.
 		# A tfvars value for a variable the root does not declare is only a warning to the

@@ -27,7 +27,7 @@ source "$TOOLS_DIR/versions.env"
 ALL_TOOLS=(
 	etcd redis-server system-kubectl vpa-crd gateway-api-crds kwok-crds
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
-	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry metrics-server
+	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry metrics-server pulumi
 	goreleaser
 )
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
@@ -108,6 +108,8 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 export GOWORK=off
 # Keep terraform from phoning home when we ask for its version.
 export CHECKPOINT_DISABLE=1
+# ... and pulumi from looking for a newer release.
+export PULUMI_SKIP_UPDATE_CHECK=1
 GO_P=${TOOLS_GO_P:-2}
 GO_BUILD_FLAGS=(-trimpath -p "$GO_P")
 
@@ -307,6 +309,16 @@ define_go_tool() {
 		T_CHECK=(version)
 		T_EXPECT="^OpenTofu ${OPENTOFU_VERSION//./\\.}\$"
 		;;
+	pulumi)
+		# The Pulumi CLI, for the Pulumi examples' Automation API runs (make pulumi-test).
+		T_VERSION=$PULUMI_VERSION
+		T_DIR=$TOOLS_DIR/pulumi
+		T_PKG=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+		# What its release build sets (unset, `pulumi version` prints an empty line).
+		T_LDFLAGS+=" -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
+		T_CHECK=(version)
+		T_EXPECT="^${PULUMI_VERSION//./\\.}\$"
+		;;
 	terraform)
 		T_VERSION=$TERRAFORM_VERSION
 		T_PKG=github.com/hashicorp/terraform@$TERRAFORM_VERSION
@@ -390,6 +402,7 @@ build_go_tool() {
 	if [[ -n $T_DIR ]]; then
 		case $tool in
 		tofu) module_require_check "$tool" "$T_DIR" github.com/opentofu/opentofu "$T_VERSION" ;;
+		pulumi) module_require_check "$tool" "$T_DIR" github.com/pulumi/pulumi/pkg/v3 "$T_VERSION" ;;
 		*) module_require_check "$tool" "$T_DIR" k8s.io/kubernetes "$T_VERSION" ;;
 		esac
 	fi

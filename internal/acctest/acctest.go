@@ -155,19 +155,44 @@ func sandboxBinary(root string) (string, error) {
 	return out, nil
 }
 
-// FreePortBase picks a base where every sandbox port is free, away from `make sandbox`'s.
+// FreePortBase picks a base where every sandbox port is free, away from `make sandbox`'s and
+// below the kernel's ephemeral range: a port that range hands to some client's outgoing
+// connection between this check and the sandbox's listen would make the sandbox fail to start.
 func FreePortBase() (int, error) {
+	const lowest, span = 20000, 100
+	slots := (ephemeralPortsFrom() - lowest) / span
+	if slots < 10 {
+		slots = 400 // no room below the ephemeral range: take the old band and rely on CheckFree
+	}
 	for i := 0; i < 50; i++ {
-		n, err := rand.Int(rand.Reader, big.NewInt(400))
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(slots)))
 		if err != nil {
 			return 0, err
 		}
-		base := 20000 + int(n.Int64())*100
+		base := lowest + int(n.Int64())*span
 		if sandbox.PortsFrom(base).CheckFree() == nil {
 			return base, nil
 		}
 	}
 	return 0, fmt.Errorf("found no free range of loopback ports for a sandbox")
+}
+
+// ephemeralPortsFrom is the first port of the kernel's ephemeral range (Linux's default 32768
+// when it cannot be read).
+func ephemeralPortsFrom() int {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return 32768
+	}
+	low, err := strconv.Atoi(fields[0])
+	if err != nil {
+		return 32768
+	}
+	return low
 }
 
 // RepoRoot finds the checkout's root from the working directory.

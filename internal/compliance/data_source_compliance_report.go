@@ -70,7 +70,7 @@ func (d *reportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "Where the namespace mechanisms are checked. Without it: the provider's platform namespace and every tenant namespace.",
 				Attributes: map[string]schema.Attribute{
 					"namespaces":  schema.SetAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Namespaces to check."},
-					"all_tenants": schema.BoolAttribute{Optional: true, MarkdownDescription: "Also every tenant namespace (label `octollm.io/tenant`). Default false."},
+					"all_tenants": schema.BoolAttribute{Optional: true, MarkdownDescription: "Also every tenant namespace of this platform: labelled `octollm.io/tenant`, with its tenant's record in the provider's `namespace` (tenants of another platform sharing the cluster are not). Default false."},
 				},
 			},
 		},

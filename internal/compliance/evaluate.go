@@ -28,7 +28,7 @@ const (
 )
 
 // Scope is where the namespace mechanisms apply: the listed namespaces and, with AllTenants,
-// every tenant namespace.
+// every tenant namespace of this platform (see ScopedNamespaces).
 type Scope struct {
 	Namespaces []string `json:"namespaces"`
 	AllTenants bool     `json:"all_tenants"`
@@ -108,7 +108,22 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 		s.TenantNamespaces = list.Items
 		sort.Slice(s.TenantNamespaces, func(i, j int) bool { return s.TenantNamespaces[i].Name < s.TenantNamespaces[j].Name })
 	}
-	s.Scoped = ScopedNamespaces(scope, s.TenantNamespaces)
+	if scope.AllTenants || n[TenantErasure] {
+		var list *corev1.SecretList
+		sel := labels.SelectorFromSet(labels.Set{kindLabel: apiKeyKind}).String()
+		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+			list, err = cs.CoreV1().Secrets(r.PlatformNS).List(ctx, metav1.ListOptions{LabelSelector: sel})
+			return err
+		}); err != nil {
+			return nil, k.Error("list tenant records in "+r.PlatformNS, err)
+		}
+		for _, sec := range list.Items {
+			if t := sec.Labels[TenantLabel]; t != "" {
+				s.TenantRecords[t] = true
+			}
+		}
+	}
+	s.Scoped = ScopedNamespaces(scope, s.TenantNamespaces, s.TenantRecords)
 	for _, name := range s.Scoped {
 		var ns *corev1.Namespace
 		err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
@@ -171,21 +186,6 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 			return s.Components[i].Namespace+"/"+s.Components[i].Name < s.Components[j].Namespace+"/"+s.Components[j].Name
 		})
 	}
-	if n[TenantErasure] {
-		var list *corev1.SecretList
-		sel := labels.SelectorFromSet(labels.Set{kindLabel: apiKeyKind}).String()
-		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
-			list, err = cs.CoreV1().Secrets(r.PlatformNS).List(ctx, metav1.ListOptions{LabelSelector: sel})
-			return err
-		}); err != nil {
-			return nil, k.Error("list tenant records in "+r.PlatformNS, err)
-		}
-		for _, sec := range list.Items {
-			if t := sec.Labels[TenantLabel]; t != "" {
-				s.TenantRecords[t] = true
-			}
-		}
-	}
 	if slices.ContainsFunc(mechanisms, func(m string) bool { return Mechanisms[m].GKE }) {
 		s.GKE, s.GKEErr = r.cluster(ctx)
 	}
@@ -204,12 +204,16 @@ func (r *Reader) cluster(ctx context.Context) (*containerpb.Cluster, error) {
 }
 
 // ScopedNamespaces is the sorted union of the listed namespaces and, with AllTenants, the
-// tenant namespaces not being deleted.
-func ScopedNamespaces(scope Scope, tenants []corev1.Namespace) []string {
+// tenant namespaces of this platform not being deleted: those whose tenant (label
+// octollm.io/tenant) has its record, the key Secret, in the platform namespace (records). Tenants
+// of another platform sharing the cluster, recorded in their own platform namespace, are left
+// alone, so two environments' controls never enforce on each other's tenants.
+func ScopedNamespaces(scope Scope, tenants []corev1.Namespace, records map[string]bool) []string {
 	out := slices.Clone(scope.Namespaces)
 	if scope.AllTenants {
 		for _, ns := range tenants {
-			if ns.DeletionTimestamp == nil { // a tenant being deleted is leaving the scope
+			// A tenant being deleted is leaving the scope.
+			if ns.DeletionTimestamp == nil && records[ns.Labels[TenantLabel]] {
 				out = append(out, ns.Name)
 			}
 		}

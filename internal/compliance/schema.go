@@ -92,7 +92,7 @@ func resourceSchema() schema.Schema {
 					"namespaces": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Namespaces to enforce and check, such as the platform namespace `octollm`."},
 					"all_tenants": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-						MarkdownDescription: "Also every tenant namespace (label `octollm.io/tenant`) existing at each evaluation. Default false."},
+						MarkdownDescription: "Also every tenant namespace of this platform existing at each evaluation: labelled `octollm.io/tenant`, with its tenant's record (the key Secret) in the provider's `namespace`. Tenants of another platform sharing the cluster (recorded in another platform namespace) are never in scope, so two environments' controls leave each other's tenants alone. Default false."},
 				},
 			},
 		},

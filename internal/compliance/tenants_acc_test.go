@@ -37,7 +37,9 @@ func TestAccComplianceControl_withTenants(t *testing.T) {
 }
 `, name)
 	controls := controlHCL("net", "soc2", "CC6.6", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.t]") +
-		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.t]") +
+		// GDPR Art.25 also wants a default deny and takes any it finds as its own evidence: after
+		// CC6.6 it finds CC6.6's and writes none, so which control writes the policy is fixed.
+		controlHCL("psa", "gdpr", "Art.25", "enforce", "all_tenants = true", "depends_on = [octollm_tenant.t, octollm_compliance_control.net]") +
 		controlHCL("erasure", "gdpr", "Art.17", "audit", "all_tenants = true", "depends_on = [octollm_tenant.t]")
 	resource.Test(t, steps(t,
 		resource.TestStep{

@@ -148,3 +148,33 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// TestSchemaIDIsWhereTheSchemaIs: the schema's $id is the URL that serves this very file, the
+// repository's raw file on main (the module path from go.mod, then the file's path), so a
+// validator fetching it gets this schema. The Terraform Registry serves only the rendered
+// resource, data source and guide pages, never other files of docs/.
+func TestSchemaIDIsWhereTheSchemaIs(t *testing.T) {
+	const file = "docs/model-route.schema.json"
+	raw, err := os.ReadFile("../../" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		ID string `json:"$id"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(mod), "\n")
+	repo, ok := strings.CutPrefix(strings.TrimSpace(strings.TrimPrefix(first, "module ")), "github.com/")
+	if !ok {
+		t.Fatalf("go.mod's module %q is not on github.com", first)
+	}
+	if want := "https://raw.githubusercontent.com/" + repo + "/main/" + file; schema.ID != want {
+		t.Errorf("%s: $id = %q, want %q, the URL that serves this file", file, schema.ID, want)
+	}
+}

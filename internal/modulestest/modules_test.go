@@ -1,5 +1,7 @@
-// Package modulestest runs `tofu test` for the Terraform modules in modules/ against the
-// acceptance-test sandbox, through scripts/tofu-test.sh, so `make test` covers them.
+// Package modulestest runs the Terraform modules' tests, so `make test` covers them: in the unit
+// pass (no TF_ACC), every module's plan-time `tofu test` files (mock_provider, no sandbox) and
+// `terraform validate` with HashiCorp Terraform 1.5.7 on every module and example root; with
+// TF_ACC, the apply tests against the acceptance-test sandbox, through scripts/tofu-test.sh.
 package modulestest_test
 
 import (
@@ -42,12 +44,7 @@ func TestAccModules(t *testing.T) {
 	for _, e := range envs {
 		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(e)))
 	}
-	providerDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	providerDir := buildProvider(t, root)
 	// The suites are OpenTofu's test files; under Terraform 1.5.7 (make testacc-terraform),
 	// which has no .tftest.hcl support, they still run through bin/tofu.
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
@@ -67,6 +64,95 @@ func TestAccModules(t *testing.T) {
 				// An account of its own: other packages' Stripe checks never see these customers.
 				"OCTOLLM_MODULES_STRIPE_API_KEY="+acctest.StripeKey(t),
 			)
+			out, err := cmd.CombinedOutput()
+			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
+			if err != nil {
+				t.Fatalf("scripts/tofu-test.sh %s failed: %v", dir, err)
+			}
+		})
+	}
+}
+
+// buildProvider builds the provider from this checkout into a temporary directory.
+func buildProvider(t *testing.T, root string) string {
+	t.Helper()
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-octollm"), ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// unitOnly skips a test that needs no sandbox in the acceptance pass, which `make test` runs
+// after the unit pass: it ran there already.
+func unitOnly(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") != "" {
+		t.Skip("runs in the unit pass (go test without TF_ACC)")
+	}
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestTerraformValidate: every module and example root initializes and validates under
+// HashiCorp Terraform 1.5.7 (bin/terraform), the lowest version their versions.tf declare, which
+// OpenTofu's tests cannot show: a variable validation referring to another variable, for one,
+// is an error there ("Invalid reference in variable validation") and fine in OpenTofu.
+func TestTerraformValidate(t *testing.T) {
+	t.Parallel() // in a scratch copy of the configurations
+	root := unitOnly(t)
+	cli := filepath.Join(root, "bin", "terraform")
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("no Terraform CLI at %s: run `make tools` (%v)", cli, err)
+	}
+	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "terraform-validate.sh"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "OCTOLLM_PROVIDER_DIR="+buildProvider(t, root), "OCTOLLM_VALIDATE_CLI="+cli)
+	out, err := cmd.CombinedOutput()
+	t.Logf("scripts/terraform-validate.sh:\n%s", out)
+	if err != nil {
+		t.Fatalf("scripts/terraform-validate.sh failed: %v", err)
+	}
+}
+
+// TestModulesPlan: every module's plan tests (tests/*.tftest.hcl files with
+// `mock_provider "octollm"`) under OpenTofu: defaults, variable validation and preconditions,
+// with no cluster; every module must have some.
+func TestModulesPlan(t *testing.T) {
+	root := unitOnly(t)
+	modules, err := filepath.Glob(filepath.Join(root, "modules", "*", "versions.tf"))
+	if err != nil || len(modules) == 0 {
+		t.Fatalf("no modules/*/versions.tf in %s (%v)", root, err)
+	}
+	tofu := filepath.Join(root, "bin", "tofu")
+	if _, err := os.Stat(tofu); err != nil {
+		t.Fatalf("no OpenTofu CLI at %s: run `make tools` (%v)", tofu, err)
+	}
+	providerDir := buildProvider(t, root)
+	for _, m := range modules {
+		dir := filepath.Join("modules", filepath.Base(filepath.Dir(m)))
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel() // each module in its own directory, with its own .terraform
+			tests, _ := filepath.Glob(filepath.Join(root, dir, "tests", "*.tftest.hcl"))
+			mocked := false
+			for _, f := range tests {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mocked = mocked || strings.Contains(string(b), "\nmock_provider \"octollm\"")
+			}
+			if !mocked {
+				t.Fatalf("%s has no plan tests: add tests/plan.tftest.hcl with mock_provider \"octollm\" {}", dir)
+			}
+			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+tofu)
 			out, err := cmd.CombinedOutput()
 			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
 			if err != nil {

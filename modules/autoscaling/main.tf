@@ -67,4 +67,11 @@ resource "octollm_autoscaling" "this" {
       min_available = disruption_budget.value
     }
   }
+
+  lifecycle {
+    precondition {
+      condition     = var.max_replicas >= var.min_replicas
+      error_message = "var.max_replicas (${var.max_replicas}) must be at least var.min_replicas (${var.min_replicas})."
+    }
+  }
 }

@@ -32,9 +32,11 @@ variable "max_replicas" {
   type        = number
   default     = 10
   nullable    = false
+  # max_replicas >= min_replicas is a precondition of octollm_autoscaling.this: a variable's
+  # validation may refer to another variable only from Terraform 1.9 on.
   validation {
-    condition     = var.max_replicas >= var.min_replicas
-    error_message = "var.max_replicas must be at least var.min_replicas."
+    condition     = var.max_replicas >= 1
+    error_message = "var.max_replicas must be at least 1."
   }
 }
 
@@ -66,7 +68,7 @@ variable "pod_metrics" {
 }
 
 variable "scale_up" {
-  description = "How fast the HPA scales up; the default is the seed's aggressive policy (100% per 30s). null: Kubernetes' defaults."
+  description = "How fast the HPA scales up; the default is the seed's aggressive policy: double the replicas or add 4 pods per 30 s, whichever is more, after a 30 s window. null: Kubernetes' defaults."
   type = object({
     stabilization_window_seconds = optional(number, 30)
     select_policy                = optional(string, "Max")
@@ -74,13 +76,16 @@ variable "scale_up" {
       type           = string
       value          = number
       period_seconds = number
-    })), [{ type = "Percent", value = 100, period_seconds = 30 }])
+      })), [
+      { type = "Percent", value = 100, period_seconds = 30 },
+      { type = "Pods", value = 4, period_seconds = 30 },
+    ])
   })
   default = {}
 }
 
 variable "scale_down" {
-  description = "How fast the HPA scales down; the default is the seed's conservative policy (1 pod per 60s after 300s). null: Kubernetes' defaults."
+  description = "How fast the HPA scales down; the default is the seed's conservative policy: remove 50% of the replicas or 2 pods per 60 s, whichever is fewer, after a 300 s window. null: Kubernetes' defaults."
   type = object({
     stabilization_window_seconds = optional(number, 300)
     select_policy                = optional(string, "Min")
@@ -88,7 +93,10 @@ variable "scale_down" {
       type           = string
       value          = number
       period_seconds = number
-    })), [{ type = "Pods", value = 1, period_seconds = 60 }])
+      })), [
+      { type = "Percent", value = 50, period_seconds = 60 },
+      { type = "Pods", value = 2, period_seconds = 60 },
+    ])
   })
   default = {}
 }

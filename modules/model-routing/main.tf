@@ -16,6 +16,19 @@ resource "octollm_model_route" "this" {
     }
   }
 
+  dynamic "custom_model" {
+    for_each = each.value.custom_models
+    content {
+      name                          = custom_model.value.name
+      capabilities                  = custom_model.value.capabilities
+      input_cost_per_million        = custom_model.value.input_cost_per_million
+      output_cost_per_million       = custom_model.value.output_cost_per_million
+      cached_input_cost_per_million = custom_model.value.cached_input_cost_per_million
+      context_window                = custom_model.value.context_window
+      provider                      = custom_model.value.provider
+    }
+  }
+
   dynamic "target" {
     for_each = each.value.targets
     content {

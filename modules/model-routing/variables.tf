@@ -1,5 +1,5 @@
 variable "routes" {
-  description = "Model routes by name. A route with tenant set belongs to that tenant; without, it is global. The default is the seed's model selection: the cheapest model with reasoning 7 or more, falling back on rate limits and timeouts."
+  description = "Model routes by name. A route with tenant set belongs to that tenant; without, it is global. custom_models declares the route's own models (such as a fine-tuned self-hosted model: name, capabilities, input and output cost per million tokens), which targets, fallbacks and cheapest_capable can then use. The default is the seed's model selection: the cheapest model with reasoning 7 or more, falling back on rate limits and timeouts."
   type = map(object({
     tenant               = optional(string)
     strategy             = optional(string, "cheapest_capable")
@@ -12,6 +12,15 @@ variable "routes" {
       model    = string
       weight   = optional(number)
       priority = optional(number)
+    })), [])
+    custom_models = optional(list(object({
+      name                          = string
+      capabilities                  = map(number)
+      input_cost_per_million        = number
+      output_cost_per_million       = number
+      cached_input_cost_per_million = optional(number)
+      context_window                = optional(number)
+      provider                      = optional(string)
     })), [])
     fallback = optional(object({
       on           = list(string)

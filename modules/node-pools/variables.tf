@@ -1,5 +1,5 @@
 variable "pools" {
-  description = "Node pools by name. The default is the platform's Phase 6 plan: cpu-optimized, memory-optimized and spot pools. Each pool's nodes carry the label and NoSchedule taint workload-type=<workload_type> (except general). gvisor = true makes a GKE Sandbox pool (nodes labelled and tainted sandbox.gke.io/runtime=gvisor), where components with sandboxed = true run; it needs image_type COS_CONTAINERD (the default), and the cluster must keep a pool without GKE Sandbox."
+  description = "Node pools by name. The default is the platform's Phase 6 plan: cpu-optimized, memory-optimized and spot pools. management (auto_repair, auto_upgrade) and upgrade_settings (max_surge, max_unavailable) are GKE's, as octollm_node_pool's blocks; unset, the provider's defaults. Each pool's nodes carry the label and NoSchedule taint workload-type=<workload_type> (except general). gvisor = true makes a GKE Sandbox pool (nodes labelled and tainted sandbox.gke.io/runtime=gvisor), where components with sandboxed = true run; it needs image_type COS_CONTAINERD (the default), and the cluster must keep a pool without GKE Sandbox."
   type = map(object({
     workload_type      = optional(string, "general")
     cpu                = optional(number)
@@ -22,6 +22,16 @@ variable "pools" {
       value  = optional(string)
       effect = string
     })), [])
+    # GKE's node management and surge upgrades; null: the provider's defaults (auto-repair and
+    # auto-upgrade on, one surge node and none unavailable).
+    management = optional(object({
+      auto_repair  = optional(bool)
+      auto_upgrade = optional(bool)
+    }))
+    upgrade_settings = optional(object({
+      max_surge       = optional(number)
+      max_unavailable = optional(number)
+    }))
   }))
   nullable = false
   default = {
@@ -78,8 +88,8 @@ variable "pools" {
     error_message = "var.pools: autoscaling needs 0 <= min_node_count <= initial_node_count <= max_node_count and max_node_count >= 1."
   }
   validation {
-    condition     = alltrue([for p in values(var.pools) : p.initial_node_count >= 0])
-    error_message = "var.pools: initial_node_count must be 0 or more."
+    condition     = alltrue([for p in values(var.pools) : p.initial_node_count >= 1 && p.initial_node_count <= 1000])
+    error_message = "var.pools: initial_node_count must be between 1 and 1000 (nodes per zone at creation; for a pool that scales to zero, set min_node_count = 0)."
   }
   validation {
     condition     = alltrue([for p in values(var.pools) : p.image_type == null || contains(["COS_CONTAINERD", "UBUNTU_CONTAINERD"], coalesce(p.image_type, "-"))])
@@ -88,6 +98,13 @@ variable "pools" {
   validation {
     condition     = alltrue([for p in values(var.pools) : !p.gvisor || p.image_type == null || p.image_type == "COS_CONTAINERD"])
     error_message = "var.pools: a pool with gvisor = true (GKE Sandbox) runs only on image_type COS_CONTAINERD: leave image_type unset or set it to COS_CONTAINERD, or set gvisor = false."
+  }
+  validation {
+    condition = alltrue([for p in values(var.pools) : p.upgrade_settings == null ? true : (
+      coalesce(p.upgrade_settings.max_surge, 1) >= 0 && coalesce(p.upgrade_settings.max_unavailable, 0) >= 0 &&
+      coalesce(p.upgrade_settings.max_surge, 1) + coalesce(p.upgrade_settings.max_unavailable, 0) >= 1
+    )])
+    error_message = "var.pools: upgrade_settings needs max_surge and max_unavailable of 0 or more, not both 0 (an upgrade could then make no progress)."
   }
   validation {
     condition     = alltrue([for p in values(var.pools) : p.workload_type != "spot" || p.spot])

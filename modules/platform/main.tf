@@ -61,14 +61,10 @@ resource "octollm_platform" "this" {
   # The flows the platform needs, on top of any default deny: the gateway's port from outside
   # and GKE's load balancers; its egress to DNS, the apiserver, LLM providers and Stripe (and
   # Redis when OCTOLLM_REDIS_URL names a port); orchestrator to arms.
-  network_policy = merge(
-    { enabled = true },
-    var.network_policy,
-    {
-      gateway_port = var.gateway == null ? try(var.network_policy.gateway_port, 8080) : var.gateway.port
-      egress_ports = distinct(concat(try(var.network_policy.egress_ports, [443]), local.redis_port == null ? [] : [local.redis_port]))
-    },
-  )
+  network_policy = merge(var.network_policy, {
+    gateway_port = var.gateway == null ? coalesce(var.network_policy.gateway_port, 8080) : var.gateway.port
+    egress_ports = distinct(concat(coalesce(var.network_policy.egress_ports, [443]), local.redis_port == null ? [] : [local.redis_port]))
+  })
 
   lifecycle {
     precondition {

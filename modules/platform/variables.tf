@@ -52,23 +52,53 @@ variable "labels" {
 }
 
 variable "node_pools" {
-  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, gvisor, image_type, initial_node_count, min_node_count, max_node_count, ...; gvisor = true makes a GKE Sandbox pool for sandboxed components); null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
-  type        = any
-  default     = null
+  description = "Node pools by name, as modules/node-pools' var.pools (workload_type, cpu, memory_gb, spot, gvisor, image_type, initial_node_count, min_node_count, max_node_count, management, upgrade_settings, ...; gvisor = true makes a GKE Sandbox pool for sandboxed components); an attribute left unset takes node-pools' default. null: its default, the seed's cpu-optimized, memory-optimized and spot pools."
+  type = map(object({
+    workload_type      = optional(string)
+    cpu                = optional(number)
+    memory_gb          = optional(number)
+    machine_type       = optional(string)
+    machine_family     = optional(string)
+    spot               = optional(bool)
+    gvisor             = optional(bool)
+    image_type         = optional(string)
+    initial_node_count = optional(number)
+    min_node_count     = optional(number)
+    max_node_count     = optional(number)
+    location_policy    = optional(string)
+    disk_size_gb       = optional(number)
+    disk_type          = optional(string)
+    node_locations     = optional(list(string))
+    labels             = optional(map(string))
+    taints = optional(list(object({
+      key    = string
+      value  = optional(string)
+      effect = string
+    })))
+    management = optional(object({
+      auto_repair  = optional(bool)
+      auto_upgrade = optional(bool)
+    }))
+    upgrade_settings = optional(object({
+      max_surge       = optional(number)
+      max_unavailable = optional(number)
+    }))
+  }))
+  default = null
   validation {
     condition     = var.node_pools == null || try(length(var.node_pools) > 0, false)
     error_message = "var.node_pools must be null (the default pools) or a non-empty map of pools."
   }
   validation {
-    condition = var.node_pools == null || try(alltrue([
-      for p in values(var.node_pools) : try(p.min_node_count, null) == null || try(p.min_node_count <= p.max_node_count, false)
-    ]), false)
+    condition = var.node_pools == null || alltrue([
+      for p in values(coalesce(var.node_pools, {})) : p.min_node_count == null || p.max_node_count == null || try(p.min_node_count <= p.max_node_count, false)
+    ])
     error_message = "var.node_pools: every pool's min_node_count must be at most its max_node_count."
   }
   validation {
-    condition = var.node_pools == null || try(alltrue([
-      for p in values(var.node_pools) : !try(p.gvisor, false) || try(p.image_type, null) == null || try(p.image_type == "COS_CONTAINERD", false)
-    ]), false)
+    condition = var.node_pools == null || alltrue([
+      for p in values(coalesce(var.node_pools, {})) : !coalesce(p.gvisor, false) || p.image_type == null || p.image_type == "COS_CONTAINERD"
+    ])
     error_message = "var.node_pools: a pool with gvisor = true (GKE Sandbox) runs only on image_type COS_CONTAINERD: leave image_type unset or set it to COS_CONTAINERD."
   }
 }
@@ -81,13 +111,41 @@ variable "node_pool_name_prefix" {
 }
 
 variable "components" {
-  description = "Runtime components by name, as modules/gateway-runtime's var.components (kind, image, port, workload_type, autoscaling, ...); null: its default, the seed's orchestrator and executor arm, autoscaled on CPU and memory only (metrics-server's metrics, on every GKE cluster). Custom pod_metrics need a custom.metrics.k8s.io adapter in the cluster."
-  type        = any
-  default     = null
+  description = "Runtime components by name, as modules/gateway-runtime's var.components (kind, image, port, workload_type, env, secret_env, args, requests, limits, autoscaling, ...); an attribute left unset takes gateway-runtime's default. null: its default, the seed's orchestrator and executor arm, autoscaled on CPU and memory only (metrics-server's metrics, on every GKE cluster). Custom pod_metrics need a custom.metrics.k8s.io adapter in the cluster."
+  type = map(object({
+    kind                             = string
+    image                            = string
+    port                             = number
+    replicas                         = optional(number)
+    require_digest                   = optional(bool)
+    sandboxed                        = optional(bool)
+    workload_type                    = optional(string)
+    placement_required               = optional(bool)
+    env                              = optional(map(string))
+    secret_env                       = optional(map(object({ secret = string, key = string })))
+    args                             = optional(list(string))
+    service_account_name             = optional(string)
+    requests                         = optional(map(string))
+    limits                           = optional(map(string))
+    health_path                      = optional(string)
+    termination_grace_period_seconds = optional(number)
+    pre_stop_sleep_seconds           = optional(number)
+    wait_for_rollout                 = optional(bool)
+    autoscaling = optional(object({
+      min_replicas       = number
+      max_replicas       = number
+      cpu_utilization    = optional(number)
+      memory_utilization = optional(number)
+      pod_metrics        = optional(map(string))
+      vpa_update_mode    = optional(string)
+      min_available      = optional(string)
+    }))
+  }))
+  default = null
   validation {
-    condition = var.components == null || try(alltrue([
-      for c in values(var.components) : !endswith(c.image, ":latest") && strcontains(c.image, ":")
-    ]), false)
+    condition = var.components == null || alltrue([
+      for c in values(coalesce(var.components, {})) : !endswith(c.image, ":latest") && strcontains(c.image, ":")
+    ])
     error_message = "var.components: every component needs a pinned image (a tag other than latest, or a digest)."
   }
 }
@@ -147,23 +205,74 @@ variable "tenants" {
 }
 
 variable "routes" {
-  description = "Model routes by name, as modules/model-routing's var.routes; null: its default, the seed's cheapest capable model for reasoning 7."
-  type        = any
-  default     = null
+  description = "Model routes by name, as modules/model-routing's var.routes (tenant, strategy, required_capability, min_capability_score, task_types, targets, custom_models, fallback, retry, cache, budget); an attribute left unset takes model-routing's default. null: its default, the seed's cheapest capable model for reasoning 7."
+  type = map(object({
+    tenant               = optional(string)
+    strategy             = optional(string)
+    required_capability  = optional(string)
+    min_capability_score = optional(number)
+    task_types           = optional(list(string))
+    min_complexity       = optional(number)
+    max_complexity       = optional(number)
+    targets = optional(list(object({
+      model    = string
+      weight   = optional(number)
+      priority = optional(number)
+    })))
+    custom_models = optional(list(object({
+      name                          = string
+      capabilities                  = map(number)
+      input_cost_per_million        = number
+      output_cost_per_million       = number
+      cached_input_cost_per_million = optional(number)
+      context_window                = optional(number)
+      provider                      = optional(string)
+    })))
+    fallback = optional(object({
+      on           = list(string)
+      models       = list(string)
+      max_attempts = optional(number)
+    }))
+    retry = optional(object({
+      attempts            = optional(number)
+      backoff_ms          = optional(number)
+      respect_retry_after = optional(bool)
+    }))
+    cache = optional(object({
+      mode                 = string
+      ttl_seconds          = optional(number)
+      similarity_threshold = optional(number)
+      partition_by_tenant  = optional(bool)
+    }))
+    budget = optional(object({
+      usd_per_day         = optional(number)
+      tokens_per_minute   = optional(number)
+      requests_per_minute = optional(number)
+      on_exceed           = optional(string)
+    }))
+  }))
+  default = null
   validation {
-    condition     = var.routes == null || try(alltrue([for name, _ in var.routes : can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", name))]), false)
+    condition     = var.routes == null || alltrue([for name, _ in coalesce(var.routes, {}) : can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", name))])
     error_message = "var.routes must be null or a map whose keys (route names) are DNS-1123 labels."
   }
 }
 
 variable "compliance_controls" {
-  description = "Compliance controls, as modules/compliance-baseline's var.controls, scoped by default to the platform namespace and all tenants; null: its default baseline (SOC 2 CC6.1, GDPR Art.5(1)(e), HIPAA 164.312(b))."
-  type        = any
-  default     = null
+  description = "Compliance controls, as modules/compliance-baseline's var.controls (framework, control_id, enforcement, namespaces, all_tenants, parameters), scoped by default to the platform namespace and all of this platform's tenants; null: its default baseline (SOC 2 CC6.1, GDPR Art.5(1)(e), HIPAA 164.312(b))."
+  type = list(object({
+    framework   = string
+    control_id  = string
+    enforcement = optional(string)
+    namespaces  = optional(list(string))
+    all_tenants = optional(bool)
+    parameters  = optional(map(string))
+  }))
+  default = null
   validation {
-    condition = var.compliance_controls == null || try(alltrue([
-      for c in var.compliance_controls : contains(["audit", "enforce"], try(c.enforcement, "audit"))
-    ]), false)
+    condition = var.compliance_controls == null || alltrue([
+      for c in coalesce(var.compliance_controls, []) : contains(["audit", "enforce"], coalesce(c.enforcement, "audit"))
+    ])
     error_message = "var.compliance_controls: enforcement must be audit or enforce."
   }
 }
@@ -228,8 +337,19 @@ variable "gateway" {
 }
 
 variable "network_policy" {
-  description = "octollm_platform's network_policy settings (gateway_ingress_cidrs, load_balancer_cidrs, egress_cidrs, egress_ports, cluster_cidrs, orchestrator_port, arm_ports, ...); gateway_port follows var.gateway.port and Redis' port is added to egress_ports. Set cluster_cidrs to the cluster's pod, Service and node ranges so that \"outside\" excludes them. enabled = false leaves the namespace without the platform's policies."
-  type        = any
-  default     = {}
-  nullable    = false
+  description = "octollm_platform's network_policy settings (enabled, gateway_ingress_cidrs, load_balancer_cidrs, egress_cidrs, egress_ports, cluster_cidrs, orchestrator_port, reflex_port, arm_ports); unset, the provider's defaults, except that gateway_port follows var.gateway.port and Redis' port is added to egress_ports. Set cluster_cidrs to the cluster's pod, Service and node ranges so that \"outside\" excludes them. enabled = false leaves the namespace without the platform's policies."
+  type = object({
+    enabled               = optional(bool, true)
+    gateway_port          = optional(number)
+    gateway_ingress_cidrs = optional(list(string))
+    load_balancer_cidrs   = optional(list(string))
+    egress_cidrs          = optional(list(string))
+    egress_ports          = optional(list(number))
+    cluster_cidrs         = optional(list(string))
+    orchestrator_port     = optional(number)
+    reflex_port           = optional(number)
+    arm_ports             = optional(list(number))
+  })
+  default  = {}
+  nullable = false
 }

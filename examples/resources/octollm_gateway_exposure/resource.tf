@@ -2,6 +2,16 @@
 # with a Certificate Manager map and a reserved global address:
 #   gcloud compute addresses create octollm-gateway-ip --global
 #   gcloud certificate-manager maps create octollm-certs   (plus its entries and certificates)
+resource "octollm_component" "gateway" {
+  name                 = "gateway"
+  namespace            = "octollm"
+  kind                 = "gateway"
+  image                = "ghcr.io/octollm/octollm-gateway:v0.1.0"
+  port                 = 8080
+  service_account_name = "octollm-gateway" # octollm_platform's gateway_service_account
+  health_path          = "/readyz"
+}
+
 resource "octollm_gateway_exposure" "public" {
   name            = "public"
   namespace       = "octollm"

@@ -12,7 +12,11 @@ resource "octollm_node_pool" "cpu" {
   }
 }
 
-# Spot capacity for interruptible work: location_policy defaults to ANY.
+# Spot capacity for interruptible work: location_policy defaults to ANY. The workload-type=spot
+# taint already keeps every pod off these nodes but the components placed on workload_type
+# "spot", which tolerate it; GKE labels the nodes cloud.google.com/gke-spot=true itself. Add no
+# cloud.google.com/gke-spot taint: octollm_component does not tolerate it, and its pods would
+# stay Pending.
 resource "octollm_node_pool" "spot" {
   name               = "spot-pool"
   workload_type      = "spot"
@@ -23,11 +27,6 @@ resource "octollm_node_pool" "spot" {
   autoscaling {
     min_node_count = 3
     max_node_count = 50
-  }
-  taint {
-    key    = "cloud.google.com/gke-spot"
-    value  = "true"
-    effect = "NO_SCHEDULE"
   }
 }
 

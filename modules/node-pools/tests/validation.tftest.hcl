@@ -1,5 +1,7 @@
-# Plan only: the defaults are the seed's pools, and bad pools are refused by var.pools'
-# validation before anything reaches GKE.
+# Plan only, with a mock provider (no GKE): the defaults are the seed's pools, and bad pools are
+# refused by var.pools' validation or the pools' preconditions before anything reaches GKE.
+
+mock_provider "octollm" {}
 
 run "defaults_are_the_seed_pools" {
   command = plan
@@ -92,6 +94,72 @@ run "unknown_image_type_is_refused" {
   command = plan
   variables {
     pools = { general = { image_type = "WINDOWS", cpu = 4, memory_gb = 16 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "zero_initial_nodes_is_refused" {
+  command = plan
+  variables {
+    pools = { general = { cpu = 2, memory_gb = 8, initial_node_count = 0 } }
+  }
+  expect_failures = [var.pools]
+}
+
+run "scale_to_zero_starts_with_a_node" {
+  command = plan
+  variables {
+    pools = { batch = { cpu = 2, memory_gb = 8, initial_node_count = 1, min_node_count = 0, max_node_count = 5 } }
+  }
+  assert {
+    condition     = octollm_node_pool.this["batch"].initial_node_count == 1 && octollm_node_pool.this["batch"].autoscaling.min_node_count == 0
+    error_message = "a pool scaling from zero is not created with one node and min_node_count 0"
+  }
+}
+
+run "name_of_40_characters_is_accepted" {
+  command = plan
+  variables {
+    name_prefix = "staging-eu-"
+    pools       = { "memory-optimized-pool-abcdefg" = { cpu = 2, memory_gb = 8 } }
+  }
+  assert {
+    condition     = length(octollm_node_pool.this["memory-optimized-pool-abcdefg"].name) == 40
+    error_message = "the 40-character pool name was not kept"
+  }
+}
+
+run "prefix_and_key_over_40_characters_are_refused" {
+  command = plan
+  variables {
+    name_prefix = "staging-eu-west-"
+    pools       = { "memory-optimized-pool-abcdefg" = { cpu = 2, memory_gb = 8 } }
+  }
+  expect_failures = [octollm_node_pool.this]
+}
+
+run "management_and_upgrade_settings_pass_through" {
+  command = plan
+  variables {
+    pools = {
+      general = { cpu = 2, memory_gb = 8 }
+      pinned  = { cpu = 2, memory_gb = 8, management = { auto_upgrade = false }, upgrade_settings = { max_surge = 0, max_unavailable = 1 } }
+    }
+  }
+  assert {
+    condition     = octollm_node_pool.this["pinned"].management.auto_upgrade == false && octollm_node_pool.this["pinned"].upgrade_settings.max_surge == 0 && octollm_node_pool.this["pinned"].upgrade_settings.max_unavailable == 1
+    error_message = "management and upgrade_settings did not reach the pool"
+  }
+  assert {
+    condition     = octollm_node_pool.this["general"].management == null && octollm_node_pool.this["general"].upgrade_settings == null
+    error_message = "a pool without management or upgrade_settings should leave them to the provider"
+  }
+}
+
+run "upgrade_without_progress_is_refused" {
+  command = plan
+  variables {
+    pools = { general = { cpu = 2, memory_gb = 8, upgrade_settings = { max_surge = 0, max_unavailable = 0 } } }
   }
   expect_failures = [var.pools]
 }

@@ -4,6 +4,17 @@
 # (OCTOLLM_NAMESPACE and TF_VAR_namespace): a provider block here would be taken for
 # hashicorp/octollm.
 
+# A mock provider: nothing reaches a cluster. Computed values the provider validates when
+# another resource takes them get well-formed mock values.
+mock_provider "octollm" {
+  mock_resource "octollm_component" {
+    defaults = { deployment_name = "mocked-deployment", service_name = "mocked-service" }
+  }
+  mock_data "octollm_image" {
+    defaults = { image = "ghcr.io/octollm/octollm-gateway@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
+  }
+}
+
 run "defaults_are_the_seed_platform" {
   command = plan
 
@@ -160,4 +171,47 @@ run "gateway_name_taken_by_a_component" {
     }
   }
   expect_failures = [data.octollm_image.gateway]
+}
+
+# Typed inputs: an attribute left unset takes the child module's default, and the inputs that
+# matter on GKE (secret_env and args of components, node pool management and upgrade settings,
+# custom models of routes) are accepted; the child modules' own tests check they reach the
+# resources.
+run "typed_inputs_take_the_modules_defaults_and_pass_through" {
+  command = plan
+  variables {
+    node_pools = {
+      general = { cpu = 4, memory_gb = 16, management = { auto_upgrade = false }, upgrade_settings = { max_surge = 2 } }
+    }
+    components = {
+      planner = {
+        kind       = "arm"
+        image      = "ghcr.io/acme/octollm-planner:1.4.2"
+        port       = 8001
+        args       = ["--workers", "4"]
+        secret_env = { OPENAI_API_KEY = { secret = "llm-keys", key = "openai" } }
+      }
+    }
+    routes = {
+      summaries = {
+        required_capability  = "knowledge"
+        min_capability_score = 5
+        custom_models        = [{ name = "mistral-7b-ft", capabilities = { knowledge = 6 }, input_cost_per_million = 0.2, output_cost_per_million = 0.2 }]
+      }
+    }
+    compliance_controls = [{ framework = "soc2", control_id = "CC6.1" }]
+    network_policy      = { cluster_cidrs = ["10.0.0.0/14"] }
+  }
+  assert {
+    condition     = module.node_pools.pools["general"].workload_type == "general" && !module.node_pools.pools["general"].spot && !module.node_pools.pools["general"].gvisor
+    error_message = "a pool with only cpu and memory_gb did not take node-pools' defaults (general, not spot, no GKE Sandbox)"
+  }
+  assert {
+    condition     = module.runtime.components["planner"].service_name != null && output.compliance["soc2/CC6.1"].enforcement == "audit"
+    error_message = "the component was not planned, or the control did not take compliance-baseline's default enforcement (audit)"
+  }
+  assert {
+    condition     = octollm_platform.this.network_policy.enabled && octollm_platform.this.network_policy.gateway_port == 8080 && octollm_platform.this.network_policy.egress_ports == tolist([443]) && octollm_platform.this.network_policy.cluster_cidrs == tolist(["10.0.0.0/14"])
+    error_message = "the network policy is not enabled with the gateway on 8080, egress on 443 and the cluster's ranges"
+  }
 }
