@@ -88,7 +88,9 @@ for rel in "${dirs[@]}"; do
 		# A root configuration: it must be valid and plan against the sandbox; nothing is applied.
 		# A tfvars value for a variable the root does not declare is only a warning to the
 		# CLI; here it fails, as the environment would silently lose that setting.
-		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false "${@}" 2>&1 | tee /dev/stderr | { ! grep -A3 "undeclared variable"; } && test "${PIPESTATUS[0]}" = 0' "$TOFU" "${varfile[@]}")
+		run=(bash -c 'rc=1; out=$(mktemp); trap "rm -f \"$out\"" EXIT
+			"$0" validate -no-color && { "$0" plan -no-color -input=false -lock=false -refresh=false "$@" >"$out" 2>&1; rc=$?; cat "$out"; }
+			((rc == 0)) && ! grep -q "undeclared variable" "$out"' "$TOFU" "${varfile[@]}")
 	fi
 	# `tofu get` copies the local module calls into .terraform/, removed after.
 	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "${run[@]}"); then
