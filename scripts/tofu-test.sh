@@ -4,13 +4,14 @@
 #   - plan tests (a file declaring `mock_provider "octollm"`): need no sandbox; run when
 #     OCTOLLM_SANDBOX_DIR is unset;
 #   - apply tests (every other file): create a small platform in a running sandbox; run, with
-#     `tofu validate` and `tofu plan` in every examples/environments configuration, when
-#     OCTOLLM_SANDBOX_DIR is set.
+#     `tofu validate` and `tofu plan -var-file=<env>.tfvars` of the examples/environments root
+#     for every environment's tfvars file, when OCTOLLM_SANDBOX_DIR is set.
 #   scripts/tofu-test.sh [dir...]                           # plan tests, no sandbox
 #   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]   # apply tests
-# A dir is relative to the repository, such as modules/platform or examples/environments/dev;
-# a bare name means modules/<name>. Default: every module with tests/ (and, with a sandbox, every
-# environment).
+# A dir is relative to the repository, such as modules/platform or
+# examples/environments/dev.tfvars (a tfvars file: its directory planned with it); a bare name
+# means modules/<name>. Default: every module with tests/ (and, with a sandbox, every
+# examples/environments/*.tfvars).
 # Environment:
 #   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it)
 #   OCTOLLM_PROVIDER_DIR   holds terraform-provider-octollm; default bin/ (`make build`)
@@ -49,16 +50,22 @@ for a in "$@"; do [[ $a == */* ]] && dirs+=("$a") || dirs+=("modules/$a"); done
 if ((${#dirs[@]} == 0)); then
 	for d in "$ROOT"/modules/*/tests; do dirs+=("modules/$(basename "$(dirname "$d")")"); done
 	if [[ -n $SANDBOX ]]; then
-		for d in "$ROOT"/examples/environments/*/; do
-			compgen -G "$d*.tf" >/dev/null && dirs+=("examples/environments/$(basename "$d")")
-		done
+		for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
 	fi
 fi
 status=0
 for rel in "${dirs[@]}"; do
 	dir=$ROOT/$rel
+	varfile=()
+	if [[ $rel == *.tfvars ]]; then
+		varfile=("-var-file=$(basename "$rel")")
+		dir=$(dirname "$dir")
+	fi
 	echo "tofu-test: $rel"
 	start=$SECONDS
+	# A root's committed .terraform.lock.hcl stays (dev_overrides does not check it).
+	had_lock=0
+	[[ -f $dir/.terraform.lock.hcl ]] && had_lock=1
 	if [[ -d $dir/tests ]]; then
 		# The files of this pass: mock_provider files without a sandbox, the others with one.
 		files=()
@@ -78,8 +85,12 @@ for rel in "${dirs[@]}"; do
 		status=1
 		continue
 	else
-		# An environment: it must be valid and plan against the sandbox; nothing is applied.
-		run=(bash -c '"$0" validate -no-color && "$0" plan -no-color -input=false -lock=false -refresh=false' "$TOFU")
+		# A root configuration: it must be valid and plan against the sandbox; nothing is applied.
+		# A tfvars value for a variable the root does not declare is only a warning to the
+		# CLI; here it fails, as the environment would silently lose that setting.
+		run=(bash -c 'rc=1; out=$(mktemp); trap "rm -f \"$out\"" EXIT
+			"$0" validate -no-color && { "$0" plan -no-color -input=false -lock=false -refresh=false "$@" >"$out" 2>&1; rc=$?; cat "$out"; }
+			((rc == 0)) && ! grep -q "undeclared variable" "$out"' "$TOFU" "${varfile[@]}")
 	fi
 	# `tofu get` copies the local module calls into .terraform/, removed after.
 	if ! (cd "$dir" && "$TOFU" get -no-color >/dev/null && "${run[@]}"); then
@@ -88,6 +99,7 @@ for rel in "${dirs[@]}"; do
 	else
 		echo "tofu-test: $rel passed in $((SECONDS - start))s"
 	fi
-	rm -rf "$dir/.terraform" "$dir/.terraform.lock.hcl"
+	rm -rf "$dir/.terraform"
+	((had_lock)) || rm -f "$dir/.terraform.lock.hcl"
 done
 exit $status

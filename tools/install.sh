@@ -28,6 +28,7 @@ ALL_TOOLS=(
 	etcd redis-server system-kubectl vpa-crd gateway-api-crds kwok-crds
 	kube-apiserver kube-controller-manager kube-scheduler kubectl
 	tofu terraform kwok stripe-mock tfplugindocs golangci-lint registry metrics-server pulumi
+	goreleaser
 )
 KUBE_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
@@ -370,6 +371,15 @@ define_go_tool() {
 		# Its version comes from the module's build info when not set by ldflags.
 		T_CHECK=(version)
 		T_EXPECT="has version ${GOLANGCI_LINT_VERSION#v} "
+		;;
+	goreleaser)
+		# `make release-check` runs a snapshot release with it (.goreleaser.yml).
+		T_VERSION=$GORELEASER_VERSION
+		T_PKG=github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION
+		# What its own .goreleaser.yaml sets (default: the module version from the build info).
+		T_LDFLAGS+=" -X main.version=${GORELEASER_VERSION#v} -X main.builtBy=tools/install.sh"
+		T_CHECK=(--version)
+		T_EXPECT="^GitVersion: +${GORELEASER_VERSION#v}\$"
 		;;
 	*) die "internal: no recipe for $1" ;;
 	esac

@@ -213,12 +213,12 @@ func idsOf(ctx context.Context, m model, d *diag.Diagnostics) map[string]meterID
 	return out
 }
 
-func (r *planResource) ops(d *diag.Diagnostics) *stripeOps {
+func (r *planResource) ops(ctx context.Context, d *diag.Diagnostics) *stripeOps {
 	if r.backends == nil {
 		d.AddError("Provider not configured", "The octollm provider was not configured before octollm_billing_plan was used; this is a bug in the provider.")
 		return nil
 	}
-	api, err := r.backends.Stripe()
+	api, err := r.backends.Stripe(ctx)
 	if err != nil {
 		d.AddError("Cannot reach Stripe", err.Error())
 		return nil
@@ -232,7 +232,7 @@ func (r *planResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	o := r.ops(&resp.Diagnostics)
+	o := r.ops(ctx, &resp.Diagnostics)
 	if o == nil {
 		return
 	}
@@ -250,7 +250,7 @@ func (r *planResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	o := r.ops(&resp.Diagnostics)
+	o := r.ops(ctx, &resp.Diagnostics)
 	if o == nil {
 		return
 	}
@@ -351,7 +351,7 @@ func (r *planResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	o := r.ops(&resp.Diagnostics)
+	o := r.ops(ctx, &resp.Diagnostics)
 	if o == nil {
 		return
 	}
@@ -430,7 +430,7 @@ func (r *planResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	o := r.ops(&resp.Diagnostics)
+	o := r.ops(ctx, &resp.Diagnostics)
 	if o == nil {
 		return
 	}
@@ -488,7 +488,7 @@ func (r *planResource) ImportState(ctx context.Context, req resource.ImportState
 			fmt.Sprintf("The import ID of octollm_billing_plan is the Stripe product id, such as prod_Q1w2e3r4t5y6u7 (the plan's id attribute); got %q.", req.ID))
 		return
 	}
-	o := r.ops(&resp.Diagnostics)
+	o := r.ops(ctx, &resp.Diagnostics)
 	if o == nil {
 		return
 	}

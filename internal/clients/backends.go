@@ -6,11 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/stripe/stripe-go/v76"
 	stripeclient "github.com/stripe/stripe-go/v76/client"
 )
@@ -51,7 +54,7 @@ type Backends struct {
 	kubeErr  error
 
 	stripeOnce sync.Once
-	stripe     *stripeclient.API
+	stripeHTTP *http.Client
 	stripeErr  error
 }
 
@@ -127,26 +130,47 @@ func (b *Backends) Kube(ctx context.Context) (*Kube, error) {
 	return b.kube, b.kubeErr
 }
 
-// Stripe returns the Stripe client, or an error naming what is missing.
-func (b *Backends) Stripe() (*stripeclient.API, error) {
+// Stripe returns a Stripe client for one operation, or an error naming what is missing. Its
+// retries (stripe-go retries network errors, 409s and 5xx up to 3 times) are logged at INFO to
+// ctx's provider logger, so `TF_LOG=INFO` shows an apply waiting on Stripe; nothing else
+// stripe-go would log (request and response bodies) is.
+func (b *Backends) Stripe(ctx context.Context) (*stripeclient.API, error) {
 	b.stripeOnce.Do(func() {
-		c := b.Config.Stripe
-		if c.APIKey == "" {
+		if b.Config.Stripe.APIKey == "" {
 			b.stripeErr = errors.New("no Stripe configuration: set stripe.api_key (STRIPE_API_KEY) for tenants with billing and billing plans")
 			return
 		}
-		// stripe-go would print every failed request to stderr; failures reach the user as
-		// diagnostics with Stripe's message instead.
-		cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3), LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}}
-		if c.APIBase != "" {
-			cfg.URL = stripe.String(c.APIBase)
-		}
-		backend := stripe.GetBackendWithConfig(stripe.APIBackend, cfg)
-		api := &stripeclient.API{}
-		api.Init(c.APIKey, &stripe.Backends{API: backend, Connect: backend, Uploads: backend})
-		b.stripe = api
+		// stripe-go's default: 80 s per request. One client, so connections are reused.
+		b.stripeHTTP = &http.Client{Timeout: 80 * time.Second}
 	})
-	return b.stripe, b.stripeErr
+	if b.stripeErr != nil {
+		return nil, b.stripeErr
+	}
+	c := b.Config.Stripe
+	// stripe-go would print every failed request to stderr; failures reach the user as
+	// diagnostics with Stripe's message instead.
+	cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3), LeveledLogger: stripeRetryLogger{ctx: ctx}, HTTPClient: b.stripeHTTP}
+	if c.APIBase != "" {
+		cfg.URL = stripe.String(c.APIBase)
+	}
+	backend := stripe.GetBackendWithConfig(stripe.APIBackend, cfg)
+	api := &stripeclient.API{}
+	api.Init(c.APIKey, &stripe.Backends{API: backend, Connect: backend, Uploads: backend})
+	return api, nil
+}
+
+// stripeRetryLogger passes stripe-go's retry notices ("Initiating retry 1 for request POST
+// host/v1/customers after sleeping 500ms": method, host and path only) to tflog at INFO and
+// drops everything else, which can hold request or response bodies.
+type stripeRetryLogger struct{ ctx context.Context }
+
+func (l stripeRetryLogger) Debugf(string, ...any) {}
+func (l stripeRetryLogger) Errorf(string, ...any) {}
+func (l stripeRetryLogger) Infof(string, ...any)  {}
+func (l stripeRetryLogger) Warnf(format string, v ...any) {
+	if strings.HasPrefix(format, "Initiating retry") {
+		tflog.Info(l.ctx, "Stripe: "+fmt.Sprintf(format, v...))
+	}
 }
 
 func homeDir() (string, error) { return os.UserHomeDir() }

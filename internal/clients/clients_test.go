@@ -99,7 +99,7 @@ func TestBackends_missingConfigurationNamesBlocksAndVariables(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "gke.location (OCTOLLM_GKE_LOCATION)") || !strings.Contains(err.Error(), "gke.cluster (OCTOLLM_GKE_CLUSTER)") {
 		t.Errorf("incomplete gke: %v", err)
 	}
-	if _, err := NewBackends(Config{}).Stripe(); err == nil || !strings.Contains(err.Error(), "STRIPE_API_KEY") {
+	if _, err := NewBackends(Config{}).Stripe(context.Background()); err == nil || !strings.Contains(err.Error(), "STRIPE_API_KEY") {
 		t.Errorf("no stripe key: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cloud.google.com/go/container/apiv1/containerpb"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -73,7 +74,9 @@ func (g *GKE) Mutate(ctx context.Context, cluster, what string, call func(contex
 func (g *GKE) WaitOperation(ctx context.Context, op *containerpb.Operation, what string) (*containerpb.Operation, error) {
 	name := operationName(op)
 	start := time.Now()
+	progress := StartProgress(ctx, "GKE operation "+name+" ("+what+")")
 	for op.GetStatus() != containerpb.Operation_DONE {
+		progress.Tick(ctx, "operation "+op.GetStatus().String())
 		select {
 		case <-ctx.Done():
 			return op, fmt.Errorf("gke: %s: operation %s still %s when the timeout ended; the next plan or apply picks it up where it is", what, name, op.GetStatus())
@@ -92,6 +95,7 @@ func (g *GKE) WaitOperation(ctx context.Context, op *containerpb.Operation, what
 			return op, GKEError("poll operation "+name, err, g.Config.Endpoint)
 		}
 	}
+	progress.Done(ctx)
 	if e := op.GetError(); e != nil && e.GetCode() != int32(codes.OK) {
 		return op, fmt.Errorf("gke: %s: operation %s failed: %s", what, name, e.GetMessage())
 	}
@@ -124,6 +128,7 @@ func Retry(ctx context.Context, what string, fn func(context.Context) error) err
 			return err
 		}
 		sleep := time.Duration(rand.Int64N(int64(backoff))) + backoff/2 //nolint:gosec // jitter, not security
+		tflog.Info(ctx, "GKE: "+what+": retrying after a transient error", map[string]any{"attempt": attempt, "next_in": sleep.Round(time.Millisecond).String(), "error": err.Error()})
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%s: gave up after %d attempts when the timeout ended: %w", what, attempt, err)

@@ -42,6 +42,7 @@ func (k *Kube) DeleteNamespace(ctx context.Context, name string) error {
 // WaitNamespaceGone waits until a (Terminating) namespace no longer exists.
 func (k *Kube) WaitNamespaceGone(ctx context.Context, name string) error {
 	start := time.Now()
+	progress := StartProgress(ctx, "namespace "+name+" to be deleted")
 	var last *unstructured.Unstructured
 	for {
 		live, err := k.Get(ctx, NamespaceResource, "", name)
@@ -49,9 +50,11 @@ func (k *Kube) WaitNamespaceGone(ctx context.Context, name string) error {
 		case err != nil && ctx.Err() == nil:
 			return err
 		case err == nil && live == nil:
+			progress.Done(ctx)
 			return nil
 		case err == nil:
 			last = live
+			progress.Tick(ctx, NamespaceBlockers(live))
 		}
 		if ctx.Err() == nil {
 			select {

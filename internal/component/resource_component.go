@@ -336,10 +336,15 @@ func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
 func waitForRollout(ctx context.Context, k *clients.Kube, s Spec, generation int64) error {
 	cs := k.Clientset
 	start := time.Now()
+	progress := clients.StartProgress(ctx, "the rollout of Deployment "+s.Namespace+"/"+s.Name)
 	for {
 		dep, err := cs.AppsV1().Deployments(s.Namespace).Get(ctx, s.Name, metav1.GetOptions{})
 		if err == nil && rolledOut(dep, generation) {
+			progress.Done(ctx)
 			return nil
+		}
+		if err == nil {
+			progress.Tick(ctx, fmt.Sprintf("%d of %d replicas updated, %d available", dep.Status.UpdatedReplicas, ptrOr(dep.Spec.Replicas, 1), dep.Status.AvailableReplicas))
 		}
 		select {
 		case <-ctx.Done():
@@ -347,6 +352,13 @@ func waitForRollout(ctx context.Context, k *clients.Kube, s Spec, generation int
 		case <-time.After(clients.NextPoll(time.Since(start))):
 		}
 	}
+}
+
+func ptrOr(p *int32, def int32) int32 {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 func rolledOut(dep *appsv1.Deployment, generation int64) bool {

@@ -4,7 +4,7 @@
 // (TenantRecord, TenantKey), the label and object names both sides select by, the data keys of
 // the objects, the meter event names and the HTTP headers the gateway reads and sets. The
 // resource families write through it and the gateway reads through it, so the two sides can
-// never disagree; docs/model-route-contract.md describes the same contract for other readers.
+// never disagree; docs/guides/model-route-contract.md describes the same contract for other readers.
 //
 // The package imports only the standard library: the gateway binary imports it.
 package contract

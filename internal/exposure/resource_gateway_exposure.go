@@ -388,6 +388,7 @@ func checkAPIs(ctx context.Context, k *clients.Kube, s Spec, d *diag.Diagnostics
 // waitForAddress waits until GKE reports the Gateway Programmed for its current spec with an address.
 func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.Duration) error {
 	start := time.Now()
+	progress := clients.StartProgress(ctx, "Gateway "+s.Namespace+"/"+s.GatewayName()+" to be programmed with an address")
 	var last string
 	for {
 		g, err := k.Get(ctx, GatewayResource, s.Namespace, s.GatewayName())
@@ -399,6 +400,7 @@ func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.D
 		default:
 			st := GatewayStatus(g)
 			if st.Programmed && st.Address != "" {
+				progress.Done(ctx)
 				return nil
 			}
 			last = st.Reason
@@ -406,6 +408,7 @@ func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.D
 				last = "Programmed, but no address in status yet"
 			}
 		}
+		progress.Tick(ctx, last)
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("not programmed with an address within %s: %s. A GKE load balancer takes several minutes to provision: "+

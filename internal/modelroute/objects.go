@@ -25,7 +25,7 @@ import (
 var ConfigMapResource = schema.GroupVersionResource{Group: "", Version: "v1", Resource: "configmaps"}
 
 // The ConfigMap's contract with the gateway, owned by package contract
-// (docs/model-route-contract.md).
+// (docs/guides/model-route-contract.md).
 const (
 	// SchemaVersion is route.json's schema_version.
 	SchemaVersion = contract.RouteSchemaVersion

@@ -42,7 +42,8 @@ func resourceSchema() schema.Schema {
 			"provider's platform namespace, key `route.json`, labelled `octollm.io/model-route=<name>` and " +
 			"`octollm.dev/kind=model-route` so the gateway's read-only Role (`octollm_platform`) sees it. A tenant route takes " +
 			"precedence over a global route for that tenant. `route.json` is canonical JSON; its format is the contract in " +
-			"`docs/model-route-contract.md`, with the JSON Schema `docs/model-route.schema.json`.\n\n" +
+			"the guide [Model routes: the contract the gateway reads](../guides/model-route-contract.md), with the JSON Schema " +
+			"`docs/model-route.schema.json` of the provider's repository.\n\n" +
 			"Import with `name` for a global route or `tenant/name` for a tenant route.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

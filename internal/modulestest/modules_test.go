@@ -18,7 +18,8 @@ func TestMain(m *testing.M) { acctest.Main(m) }
 
 // Every module with a tests/ directory: its plan-time tests (defaults, variable validation) and
 // its apply tests, which create a small platform in the sandbox and destroy it; then every
-// examples/environments/* configuration is validated and planned against the sandbox. The
+// environment of examples/environments (one root, a tfvars file each) is validated and planned
+// against the sandbox. The
 // provider is built from this checkout and reached through dev_overrides, as a module author
 // would.
 func TestAccModules(t *testing.T) {
@@ -35,12 +36,13 @@ func TestAccModules(t *testing.T) {
 	for _, d := range tested {
 		dirs = append(dirs, filepath.Join("modules", filepath.Base(filepath.Dir(d))))
 	}
-	envs, err := filepath.Glob(filepath.Join(root, "examples", "environments", "*", "main.tf"))
+	// The environments root, planned once per environment's tfvars file.
+	envs, err := filepath.Glob(filepath.Join(root, "examples", "environments", "*.tfvars"))
 	if err != nil || len(envs) == 0 {
-		t.Fatalf("no examples/environments/*/main.tf in %s (%v)", root, err)
+		t.Fatalf("no examples/environments/*.tfvars in %s (%v)", root, err)
 	}
 	for _, e := range envs {
-		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(filepath.Dir(e))))
+		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(e)))
 	}
 	providerDir := buildProvider(t, root)
 	// The suites are OpenTofu's test files; under Terraform 1.5.7 (make testacc-terraform),
@@ -50,7 +52,7 @@ func TestAccModules(t *testing.T) {
 		cli = filepath.Join(root, "bin", "tofu")
 	}
 	for _, dir := range dirs {
-		name := filepath.Base(dir)
+		name := strings.TrimSuffix(filepath.Base(dir), ".tfvars")
 		t.Run(dir, func(t *testing.T) {
 			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
 			cmd.Dir = root

@@ -412,6 +412,7 @@ func getNodePool(ctx context.Context, g *clients.GKE, id string) (*containerpb.N
 // interrupted mid-operation resumes here).
 func (r *nodePoolResource) waitSettled(ctx context.Context, g *clients.GKE, id string) (*containerpb.NodePool, error) {
 	start := time.Now()
+	var progress *clients.Progress
 	for {
 		np, err := getNodePool(ctx, g, id)
 		if err != nil {
@@ -420,8 +421,15 @@ func (r *nodePoolResource) waitSettled(ctx context.Context, g *clients.GKE, id s
 		switch np.GetStatus() {
 		case containerpb.NodePool_PROVISIONING, containerpb.NodePool_RECONCILING, containerpb.NodePool_STOPPING:
 		default:
+			if progress != nil {
+				progress.Done(ctx)
+			}
 			return np, nil
 		}
+		if progress == nil {
+			progress = clients.StartProgress(ctx, "node pool "+id+" to settle")
+		}
+		progress.Tick(ctx, "node pool "+np.GetStatus().String())
 		select {
 		case <-ctx.Done():
 			return np, fmt.Errorf("node pool %s is still %s: %w", id, np.GetStatus(), ctx.Err())
@@ -595,11 +603,14 @@ func (r *nodePoolResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	// Delete returns only once the pool is gone.
 	start := time.Now()
+	progress := clients.StartProgress(ctx, "node pool "+id+" to be deleted")
 	for {
 		_, err := getNodePool(ctx, g, id)
 		if isCode(err, codes.NotFound) {
+			progress.Done(ctx)
 			return
 		}
+		progress.Tick(ctx, "the node pool still exists")
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot confirm node pool "+state.Name.ValueString()+" is gone", err.Error())
 			return

@@ -273,8 +273,8 @@ func (r *tenantResource) kube(ctx context.Context, d *diag.Diagnostics) *clients
 	return r.backends.KubeFor(ctx, "octollm_tenant", d)
 }
 
-func (r *tenantResource) billingOps(name, gen string, d *diag.Diagnostics) *billingOps {
-	api, err := r.backends.Stripe()
+func (r *tenantResource) billingOps(ctx context.Context, name, gen string, d *diag.Diagnostics) *billingOps {
+	api, err := r.backends.Stripe(ctx)
 	if err != nil {
 		d.AddAttributeError(path.Root("billing"), "Cannot reach Stripe", err.Error())
 		return nil
@@ -397,7 +397,7 @@ func (r *tenantResource) write(ctx context.Context, k *clients.Kube, m *model, d
 			return true
 		}
 	}
-	if !r.writeBilling(m, string(ns.GetUID()), d) {
+	if !r.writeBilling(ctx, m, string(ns.GetUID()), d) {
 		return true
 	}
 	spec = r.spec(ctx, *m, d)
@@ -415,12 +415,12 @@ func (r *tenantResource) write(ctx context.Context, k *clients.Kube, m *model, d
 
 // writeBilling ensures the customer and subscription, or with billing removed cancels the
 // subscription; it records the ids in m as they come to exist.
-func (r *tenantResource) writeBilling(m *model, gen string, d *diag.Diagnostics) bool {
+func (r *tenantResource) writeBilling(ctx context.Context, m *model, gen string, d *diag.Diagnostics) bool {
 	b := m.billing()
 	if b == nil {
 		return true
 	}
-	o := r.billingOps(m.Name.ValueString(), gen, d)
+	o := r.billingOps(ctx, m.Name.ValueString(), gen, d)
 	if o == nil {
 		return false
 	}
@@ -511,7 +511,7 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// Keep what exists; write checks it is still live.
 		plan.StripeCustomerID, plan.StripeSubscriptionID = state.StripeCustomerID, state.StripeSubscriptionID
 	} else if sb := state.billing(); sb != nil && tfvalue.Known(state.StripeSubscriptionID) {
-		o := r.billingOps(state.Name.ValueString(), "", &resp.Diagnostics)
+		o := r.billingOps(ctx, state.Name.ValueString(), "", &resp.Diagnostics)
 		if o == nil {
 			return
 		}
@@ -616,7 +616,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 		problems = append(problems, Drift(want, secret)...)
 	}
 	if b := m.billing(); b != nil && tfvalue.Known(m.StripeSubscriptionID) {
-		if p := r.observeBilling(m, d); p != "" {
+		if p := r.observeBilling(ctx, m, d); p != "" {
 			problems = append(problems, p)
 		}
 	}
@@ -624,8 +624,8 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 }
 
 // observeBilling reports a subscription canceled or deleted out of band.
-func (r *tenantResource) observeBilling(m *model, d *diag.Diagnostics) string {
-	api, err := r.backends.Stripe()
+func (r *tenantResource) observeBilling(ctx context.Context, m *model, d *diag.Diagnostics) string {
+	api, err := r.backends.Stripe(ctx)
 	if err != nil {
 		d.AddAttributeError(path.Root("billing"), "Cannot reach Stripe", err.Error())
 		return ""
@@ -681,7 +681,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if b == nil {
 		return
 	}
-	o := r.billingOps(name, "", &resp.Diagnostics)
+	o := r.billingOps(ctx, name, "", &resp.Diagnostics)
 	if o == nil {
 		return
 	}

@@ -4,7 +4,7 @@
 // when nothing healthy is left. It is pure logic over the contract's route documents, the
 // observed latencies and the circuit breaker; it makes no calls.
 //
-// The rules, as docs/model-route-contract.md ("How the gateway applies routes") states them:
+// The rules, as docs/guides/model-route-contract.md ("How the gateway applies routes") states them:
 //
 //   - A route matches a request when its match covers the request's task type
 //     (X-OctoLLM-Task-Type; a route listing task types never matches a request without one)
