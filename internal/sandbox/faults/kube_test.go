@@ -56,7 +56,7 @@ func TestKubeDecide_selectsByVerbAndPath(t *testing.T) {
 		method, target string
 		fail           bool
 	}{
-		{"GET", "/api/v1/namespaces/a/configmaps", true},   // list by verb
+		{"GET", "/api/v1/namespaces/a/configmaps", true},      // list by verb
 		{"DELETE", "/api/v1/namespaces/a/configmaps/x", true}, // DELETE by method
 		{"GET", "/api/v1/namespaces/a/configmaps/x", false},   // get: verb not selected
 		{"PATCH", "/api/v1/namespaces/a/configmaps/x", false}, // patch: verb not selected
@@ -181,7 +181,7 @@ func TestKubeProxy_faultsAsTheApiserverAnswers(t *testing.T) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&status)
 	_ = resp.Body.Close()
-	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "3" || status.Kind != "Status" || status.Reason != "TooManyRequests" || status.Details.RetryAfterSeconds != 3 {
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "3" || status.Kind != "Status" || status.Reason != "TooManyRequests" || status.Details.RetryAfterSeconds != 3 {
 		t.Errorf("429 fault: %s Retry-After %q, body %+v", resp.Status, resp.Header.Get("Retry-After"), status)
 	}
 
@@ -191,7 +191,7 @@ func TestKubeProxy_faultsAsTheApiserverAnswers(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != `{"kind":"Namespace"}` {
+	if resp.StatusCode != http.StatusOK || string(body) != `{"kind":"Namespace"}` {
 		t.Errorf("unselected path: %s %s, want the upstream's answer", resp.Status, body)
 	}
 
@@ -272,17 +272,17 @@ func TestKubeControlHandler(t *testing.T) {
 		return resp, string(b)
 	}
 	resp, body := put(`{"error_rate":1,"kinds":["503"],"verbs":["get"],"path_prefix":"/api/v1/namespaces/kube-system"}`)
-	if resp.StatusCode != 200 || !strings.Contains(body, `"kinds":["503"]`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"kinds":["503"]`) {
 		t.Fatalf("PUT: %s %s", resp.Status, body)
 	}
 	if kind := k.Decide(req("GET", "/api/v1/namespaces/kube-system")); kind != KubeUnavailable {
 		t.Errorf("after PUT, GET kube-system got %q, want 503", kind)
 	}
 	resp, body = put(`{"error_rate":0}`)
-	if resp.StatusCode != 200 || !strings.Contains(body, `"path_prefix":"/api/v1/namespaces/kube-system"`) || !strings.Contains(body, `"injected":{"503":1}`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"path_prefix":"/api/v1/namespaces/kube-system"`) || !strings.Contains(body, `"injected":{"503":1}`) {
 		t.Errorf("partial PUT must keep the other fields and count faults: %s %s", resp.Status, body)
 	}
-	if resp, body = put(`{"kinds":["418"]}`); resp.StatusCode != 400 || !strings.Contains(body, "418") {
+	if resp, body = put(`{"kinds":["418"]}`); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "418") {
 		t.Errorf("bad kind: %s %s, want 400 naming it", resp.Status, body)
 	}
 
