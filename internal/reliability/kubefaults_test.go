@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -32,6 +33,26 @@ import (
 type kubeFaultRoute struct {
 	cfg *rest.Config
 	set func(t *testing.T, settings string)
+	url string // the control endpoint
+}
+
+// injected is how many faults the proxy injected so far, of every kind.
+func (r kubeFaultRoute) injected(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get(r.url) //nolint:noctx // loopback test control endpoint
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var body struct{ Injected map[string]int }
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range body.Injected {
+		n += c
+	}
+	return n
 }
 
 // faultRoute is the sandbox's own proxy when it started with apiserver faults (its
@@ -46,7 +67,7 @@ func faultRoute(t *testing.T) kubeFaultRoute {
 			t.Fatal(err)
 		}
 		admin := fmt.Sprintf("http://127.0.0.1:%d/faults/kube", s.Ports.EmulatorsAdmin)
-		return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, admin, body) }}
+		return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, admin, body) }, url: admin}
 	}
 	inj, err := faults.NewKube(faults.KubeSettings{}, 1)
 	if err != nil {
@@ -75,7 +96,7 @@ func faultRoute(t *testing.T) kubeFaultRoute {
 	control := httptest.NewServer(inj.ControlHandler())
 	t.Cleanup(control.Close)
 	cfg := &rest.Config{Host: "https://" + lis.Addr().String(), BearerToken: s.Token, TLSClientConfig: rest.TLSClientConfig{CAData: caPEM}}
-	return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, control.URL, body) }}
+	return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, control.URL, body) }, url: control.URL}
 }
 
 func putSettings(t *testing.T, url, body string) {
