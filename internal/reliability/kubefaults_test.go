@@ -34,6 +34,9 @@ type kubeFaultRoute struct {
 	cfg *rest.Config
 	set func(t *testing.T, settings string)
 	url string // the control endpoint
+	// kubernetesBlock is the provider's kubernetes block that goes through the proxy; empty when
+	// the sandbox's GKE emulator already hands the proxy out.
+	kubernetesBlock string
 }
 
 // injected is how many faults the proxy injected so far, of every kind.
@@ -96,7 +99,8 @@ func faultRoute(t *testing.T) kubeFaultRoute {
 	control := httptest.NewServer(inj.ControlHandler())
 	t.Cleanup(control.Close)
 	cfg := &rest.Config{Host: "https://" + lis.Addr().String(), BearerToken: s.Token, TLSClientConfig: rest.TLSClientConfig{CAData: caPEM}}
-	return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, control.URL, body) }, url: control.URL}
+	block := fmt.Sprintf("  kubernetes {\n    host                   = %q\n    token                  = %q\n    cluster_ca_certificate = %q\n  }\n", cfg.Host, s.Token, string(caPEM))
+	return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, control.URL, body) }, url: control.URL, kubernetesBlock: block}
 }
 
 func putSettings(t *testing.T, url, body string) {
