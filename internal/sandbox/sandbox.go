@@ -51,6 +51,9 @@ type Ports struct {
 	Gateway        int `json:"gateway"`
 	Registry       int `json:"registry"`
 	MetricsServer  int `json:"metrics_server"`
+	// KubeFaultProxy is the apiserver fault proxy's port (kubefaults.go); it listens only when
+	// the sandbox started with apiserver faults.
+	KubeFaultProxy int `json:"kube_fault_proxy"`
 }
 
 // PortsFrom lays the ports out from base (default 16400, OCTOLLM_SANDBOX_PORT_BASE).
@@ -60,7 +63,7 @@ func PortsFrom(base int) Ports {
 		ControllerMgr: base + 57, Scheduler: base + 59, Kwok: base + 10,
 		GKE: base + 20, Stripe: base + 21, StripeMock: base + 22, StripeMockTLS: base + 23,
 		EmulatorsAdmin: base + 24, LLM: base + 25, Redis: base + 26, Gateway: base + 30,
-		Registry: base + 27, MetricsServer: base + 28,
+		Registry: base + 27, MetricsServer: base + 28, KubeFaultProxy: base + 44,
 	}
 }
 
@@ -78,6 +81,7 @@ func (p Ports) named() []struct {
 		{"stripe-mock", p.StripeMock}, {"stripe-mock TLS", p.StripeMockTLS},
 		{"emulators admin", p.EmulatorsAdmin}, {"LLM emulator", p.LLM}, {"redis-server", p.Redis},
 		{"gateway", p.Gateway}, {"OCI registry", p.Registry}, {"metrics-server", p.MetricsServer},
+		{"apiserver fault proxy", p.KubeFaultProxy},
 	}
 }
 
@@ -104,6 +108,8 @@ type State struct {
 	StartedAt  time.Time  `json:"started_at"`
 	// Metrics: the sandbox runs metrics-server on kwok's simulated usage (Options.Metrics).
 	Metrics bool `json:"metrics,omitempty"`
+	// KubeFaults: the provider reaches the apiserver through the fault proxy (kubefaults.go).
+	KubeFaults bool `json:"kube_faults,omitempty"`
 }
 
 // APIServerURL is the https URL of the sandbox apiserver.
@@ -143,7 +149,7 @@ func (s *State) Env() [][2]string {
 		{"GOOGLE_OAUTH_ACCESS_TOKEN", s.Token},
 		{"STRIPE_API_KEY", StripeKey},
 		{"OCTOLLM_STRIPE_API_BASE", s.StripeURL()},
-		{"OCTOLLM_SANDBOX_KUBECONFIG", s.Kubeconfig},
+		{"OCTOLLM_SANDBOX_KUBECONFIG", s.ProviderKubeconfig()},
 		{"OCTOLLM_REDIS_URL", s.RedisURL()},
 		{"OCTOLLM_GATEWAY_LISTEN", s.GatewayListen()},
 		{"OCTOLLM_REGISTRY", s.RegistryHost()},

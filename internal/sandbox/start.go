@@ -157,6 +157,9 @@ func (st *starter) run(ctx context.Context) error {
 	if err := st.waitFor(ctx, mock, "stripe-mock", tcpOpen(st.s.Ports.StripeMock)); err != nil {
 		return err
 	}
+	if err := st.setupKubeFaults(); err != nil {
+		return err
+	}
 	emu, err := st.start("emulators", st.o.SandboxBinary, "emulators", "--dir", st.s.Dir,
 		"--operation-duration", st.o.OperationDuration.String())
 	if err != nil {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -77,9 +79,13 @@ func emulators(args []string) error {
 		return err
 	}
 
+	kubeFaults, kubeEndpoint, serveKubeProxy, err := kubeFaultProxy(st, ca)
+	if err != nil {
+		return err
+	}
 	gke, err := gkeemu.New(gkeemu.Config{
 		Project: sandbox.Project, Location: sandbox.Location, Cluster: sandbox.Cluster,
-		Endpoint:          fmt.Sprintf("127.0.0.1:%d", st.Ports.APIServer),
+		Endpoint:          kubeEndpoint,
 		CACertPEM:         ca,
 		MasterVersion:     sandbox.KubernetesVersion[1:] + "-gke.100",
 		OperationDuration: *opDuration,
@@ -110,6 +116,7 @@ func emulators(args []string) error {
 	admin := http.NewServeMux()
 	admin.Handle("/faults/gke", gkeFaults.ControlHandler())
 	admin.Handle("/faults/stripe", stripeFaults.ControlHandler())
+	admin.Handle("/faults/kube", kubeFaults.ControlHandler())
 	admin.Handle("/gke/cluster-security", gke.SecurityHandler())
 	admin.Handle("/faults/llm", llm.FaultsHandler())
 	admin.Handle("/llm/latency", llm.LatencyHandler())
@@ -118,7 +125,10 @@ func emulators(args []string) error {
 
 	llmSrv := &http.Server{Addr: fmt.Sprintf("127.0.0.1:%d", st.Ports.LLM), Handler: llm, ReadHeaderTimeout: 10 * time.Second}
 
-	errs := make(chan error, 4)
+	errs := make(chan error, 5)
+	if serveKubeProxy != nil {
+		go func() { errs <- serveKubeProxy() }()
+	}
 	go func() { errs <- gke.Serve(gkeLis) }()
 	go func() { errs <- stripeSrv.ListenAndServe() }()
 	go func() { errs <- llmSrv.ListenAndServe() }()
@@ -157,4 +167,40 @@ func newLLMEmulator() (*llmemu.Emulator, error) {
 		cfg.Fault = &llmemu.Fault{Kind: llmemu.FaultUnavailable, Rate: env.ErrorRate}
 	}
 	return llmemu.New(cfg)
+}
+
+// kubeFaultProxy listens, when the sandbox started with apiserver faults (sandbox.KubeFaultEnvPrefix),
+// on the fault proxy's port and returns its injector, the endpoint the GKE emulator hands out for
+// the cluster (the proxy's, else the apiserver's) and the function that serves the proxy. Without
+// faults it returns a nil injector, the apiserver's endpoint and a nil function.
+func kubeFaultProxy(st *sandbox.State, caPEM []byte) (*faults.KubeInjector, string, func() error, error) {
+	direct := fmt.Sprintf("127.0.0.1:%d", st.Ports.APIServer)
+	if !st.KubeFaults {
+		return nil, direct, nil, nil
+	}
+	inj, err := faults.KubeFromEnv(sandbox.KubeFaultEnvPrefix)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if inj == nil { // the variables changed since `up`; the admin endpoint can still turn faults on
+		if inj, err = faults.NewKube(faults.KubeSettings{}, time.Now().UnixNano()); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	certFile, keyFile := st.KubeServingCertPaths()
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", st.Ports.KubeFaultProxy)
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("apiserver fault proxy: %w", err)
+	}
+	upstream, _ := url.Parse(st.APIServerURL())
+	_, serve, err := faults.ServeKubeProxy(lis, cert, upstream, caPEM, inj)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return inj, addr, serve, nil
 }
