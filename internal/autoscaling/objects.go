@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // The three object kinds this resource writes.
@@ -95,9 +95,9 @@ func (s Spec) meta(name string) map[string]any {
 		"name":      name,
 		"namespace": s.Namespace,
 		"labels": map[string]any{
-			clients.ManagedByLabel:        clients.ManagedByValue,
-			"app.kubernetes.io/component": "autoscaling",
-			"app.kubernetes.io/instance":  s.TargetName,
+			contract.ManagedByLabel: contract.ManagedByValue,
+			contract.ComponentLabel: "autoscaling",
+			contract.InstanceLabel:  s.TargetName,
 		},
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -389,7 +390,7 @@ func (r *autoscalingResource) apply(ctx context.Context, k *clients.Kube, s Spec
 			if live != nil && !clients.OwnedBy(live) {
 				d.AddError(o.kind+" "+s.Namespace+"/"+o.name+" already exists",
 					fmt.Sprintf("It is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-						"`terraform import octollm_autoscaling.<name> %s/%s`, or delete it.", clients.ManagedByLabel, clients.ManagedByValue, s.Namespace, s.TargetName))
+						"`terraform import octollm_autoscaling.<name> %s/%s`, or delete it.", contract.ManagedByLabel, contract.ManagedByValue, s.Namespace, s.TargetName))
 				return
 			}
 		}

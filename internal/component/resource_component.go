@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -478,7 +479,7 @@ func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *mo
 func fromObjects(ctx context.Context, dep *appsv1.Deployment, svc *corev1.Service, m *model, d *diag.Diagnostics) {
 	m.ID = types.StringValue(dep.Namespace + "/" + dep.Name)
 	m.Namespace, m.Name = types.StringValue(dep.Namespace), types.StringValue(dep.Name)
-	m.Kind = types.StringValue(dep.Labels["app.kubernetes.io/component"])
+	m.Kind = types.StringValue(dep.Labels[contract.ComponentLabel])
 	m.DeploymentName = types.StringValue(dep.Name)
 	if !m.Replicas.IsNull() && dep.Spec.Replicas != nil {
 		m.Replicas = types.Int64Value(int64(*dep.Spec.Replicas))

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -302,7 +303,7 @@ func (r *exposureResource) write(ctx context.Context, m *model, timeout time.Dur
 			if live != nil && !clients.OwnedBy(live) {
 				d.AddError(fmt.Sprintf("%s %s/%s already exists", o.kind, s.Namespace, o.name),
 					fmt.Sprintf("It is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-						"`terraform import %s.<name> %s/%s`, delete it, or choose another name.", clients.ManagedByLabel, clients.ManagedByValue, typeName, s.Namespace, s.Name))
+						"`terraform import %s.<name> %s/%s`, delete it, or choose another name.", contract.ManagedByLabel, contract.ManagedByValue, typeName, s.Namespace, s.Name))
 				return false
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 var (
@@ -183,9 +184,9 @@ func (r *routeResource) mayWrite(ctx context.Context, k *clients.Kube, route Rou
 		return false
 	}
 	labels := live.GetLabels()
-	if labels[RouteLabel] != route.Name || labels[TenantLabel] != route.Tenant {
-		other := labels[RouteLabel]
-		if t := labels[TenantLabel]; t != "" {
+	if labels[contract.RouteLabel] != route.Name || labels[contract.TenantLabel] != route.Tenant {
+		other := labels[contract.RouteLabel]
+		if t := labels[contract.TenantLabel]; t != "" {
 			other = t + "/" + other
 		}
 		d.AddError(fmt.Sprintf("ConfigMap %s/%s holds another route", ns, name),

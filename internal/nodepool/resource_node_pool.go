@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
@@ -382,7 +383,7 @@ func (r *nodePoolResource) adopt(ctx context.Context, g *clients.GKE, id string,
 	if err != nil {
 		return err
 	}
-	if np.GetConfig().GetResourceLabels()[OwnerLabel] != OwnerValue {
+	if np.GetConfig().GetResourceLabels()[contract.ManagedByResourceLabel] != contract.ManagedByValue {
 		return fmt.Errorf("node pool %s already exists and was not created by terraform-provider-octollm: import it with `terraform import octollm_node_pool.<name> %s`, or choose another name", plan.Name.ValueString(), id)
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -237,7 +238,7 @@ func (r *platformResource) Create(ctx context.Context, req resource.CreateReques
 	if live != nil && !clients.OwnedBy(live) {
 		resp.Diagnostics.AddAttributeError(path.Root("namespace"), "Namespace "+s.Namespace+" already exists",
 			fmt.Sprintf("namespace %s is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-				"`terraform import octollm_platform.<name> %s`, or choose another namespace.", s.Namespace, clients.ManagedByLabel, clients.ManagedByValue, s.Namespace))
+				"`terraform import octollm_platform.<name> %s`, or choose another namespace.", s.Namespace, contract.ManagedByLabel, contract.ManagedByValue, s.Namespace))
 		return
 	}
 	if live != nil && live.GetDeletionTimestamp() != nil {
@@ -451,7 +452,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 // provider labelled as the gateway's, else the default name.
 func gatewayServiceAccount(ctx context.Context, k *clients.Kube, namespace string) (string, error) {
 	var list *unstructured.UnstructuredList
-	selector := clients.ManagedByLabel + "=" + clients.ManagedByValue + "," + ComponentLabel + "=" + GatewayComponent
+	selector := contract.ManagedByLabel + "=" + contract.ManagedByValue + "," + contract.ComponentLabel + "=" + GatewayComponent
 	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
 		var err error
 		list, err = k.Dynamic.Resource(ServiceAccountResource).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
