@@ -81,7 +81,8 @@ type DisruptionBudget struct {
 	Selector       map[string]string // default app=<target name>
 }
 
-// HPAName, VPAName and PDBName name the objects after the target.
+// HPAName, VPAName and PDBName name the objects after the target; they are the only place
+// the -hpa, -vpa and -pdb suffixes are written (Spec{TargetName: t} names t's objects).
 func (s Spec) HPAName() string { return s.TargetName + "-hpa" }
 
 // VPAName is the VerticalPodAutoscaler's name.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -633,7 +632,7 @@ func (r *componentResource) ImportState(ctx context.Context, req resource.Import
 		Namespace: types.StringValue(ns), Name: types.StringValue(name),
 		Replicas: types.Int64Null(), Args: types.ListNull(types.StringType), Env: types.MapNull(types.StringType),
 		SecretEnv: types.MapNull(secretType), RequireDigest: types.BoolValue(false), WaitForRollout: types.BoolValue(true),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})},
+		Timeouts: tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true}),
 	}
 	if !r.readInto(ctx, k, &m, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -251,7 +252,7 @@ func (r *routeResource) readInto(ctx context.Context, k *clients.Kube, m *model,
 	switch {
 	case err == nil && route.Name == m.Name.ValueString() && route.Tenant == m.Tenant.ValueString():
 		setRoute(ctx, route, m, d)
-		m.EffectiveModel = stringValue(route.EffectiveModel())
+		m.EffectiveModel = tfvalue.OptString(route.EffectiveModel())
 		m.ID = types.StringValue(route.ID())
 	case importing && err != nil:
 		d.AddError("Cannot import "+m.ID.ValueString(), fmt.Sprintf("ConfigMap %s/%s: %s. Fix or delete the ConfigMap, then create the route with Terraform.", ns, name, err))
@@ -326,7 +327,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 		ns = r.backends.Config.Namespace
 	}
 	for attr, v := range map[string]types.String{
-		"id": types.StringValue(req.ID), "name": types.StringValue(name), "tenant": stringValue(tenant),
+		"id": types.StringValue(req.ID), "name": types.StringValue(name), "tenant": tfvalue.OptString(tenant),
 		"namespace": types.StringValue(ns), "config_map": types.StringValue(ConfigMapNameFor(tenant, name)),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)

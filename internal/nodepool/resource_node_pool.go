@@ -8,7 +8,6 @@ import (
 
 	"cloud.google.com/go/container/apiv1/containerpb"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -634,9 +633,7 @@ func (r *nodePoolResource) ImportState(ctx context.Context, req resource.ImportS
 		Cluster: types.StringValue(cluster), Name: types.StringValue(name),
 		MachineFamily: types.StringNull(), Labels: types.MapNull(types.StringType),
 		InitialNodeCount: types.Int64Null(),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})},
+		Timeouts:         tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 	resp.Diagnostics.Append(fromNodePool(ctx, np, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

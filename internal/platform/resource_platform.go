@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -435,7 +434,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 		Labels:                types.MapNull(types.StringType),
 		NetworkPolicy:         importNetwork(ctx, k, req.ID, &resp.Diagnostics),
 		DeletionProtection:    types.BoolValue(true),
-		Timeouts:              timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"delete": types.StringType})},
+		Timeouts:              tfvalue.NullTimeouts(timeouts.Opts{Delete: true}),
 	}
 	found, d := readInto(ctx, k, &m)
 	resp.Diagnostics.Append(d...)

@@ -759,7 +759,7 @@ func modelFromRecord(rec Spec) model {
 		APIKeyVersion: types.Int64Value(rec.APIKeyVersion), DeletionProtection: types.BoolValue(true),
 		Namespace: types.StringValue(Namespace(rec.Name)), APIKey: types.StringNull(), APIKeyID: types.StringValue(rec.APIKeyID),
 		StripeCustomerID: types.StringNull(), StripeSubscriptionID: types.StringNull(), SyncStatus: types.StringValue(InSync),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
+		Timeouts: tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 	if len(rec.QuotaFields) > 0 {
 		set := map[string]bool{}
