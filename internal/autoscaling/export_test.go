@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 // PlanCreate runs the resource's ModifyPlan, as the framework calls it when planning the
@@ -31,9 +32,9 @@ func PlanCreate(ctx context.Context, b *clients.Backends, ns, target string, met
 	for _, x := range metrics {
 		mm := metricModel{
 			Type: types.StringValue(x.Type), Name: types.StringValue(x.Name),
-			AverageValue: optString(x.AverageValue), Value: optString(x.Value),
+			AverageValue: tfvalue.OptString(x.AverageValue), Value: tfvalue.OptString(x.Value),
 			Selector:   types.MapNull(types.StringType),
-			ObjectKind: optString(x.ObjectKind), ObjectName: optString(x.ObjectName), ObjectAPIVersion: optString(x.ObjectAPI),
+			ObjectKind: tfvalue.OptString(x.ObjectKind), ObjectName: tfvalue.OptString(x.ObjectName), ObjectAPIVersion: tfvalue.OptString(x.ObjectAPI),
 		}
 		m.Metrics = append(m.Metrics, mm)
 	}

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // The three object kinds this resource writes.
@@ -81,7 +81,8 @@ type DisruptionBudget struct {
 	Selector       map[string]string // default app=<target name>
 }
 
-// HPAName, VPAName and PDBName name the objects after the target.
+// HPAName, VPAName and PDBName name the objects after the target; they are the only place
+// the -hpa, -vpa and -pdb suffixes are written (Spec{TargetName: t} names t's objects).
 func (s Spec) HPAName() string { return s.TargetName + "-hpa" }
 
 // VPAName is the VerticalPodAutoscaler's name.
@@ -95,9 +96,9 @@ func (s Spec) meta(name string) map[string]any {
 		"name":      name,
 		"namespace": s.Namespace,
 		"labels": map[string]any{
-			clients.ManagedByLabel:        clients.ManagedByValue,
-			"app.kubernetes.io/component": "autoscaling",
-			"app.kubernetes.io/instance":  s.TargetName,
+			contract.ManagedByLabel: contract.ManagedByValue,
+			contract.ComponentLabel: "autoscaling",
+			contract.InstanceLabel:  s.TargetName,
 		},
 	}
 }

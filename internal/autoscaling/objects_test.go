@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 func seedOrchestrator() Spec {
@@ -52,7 +53,7 @@ func TestObjectsRoundTrip(t *testing.T) {
 	if got.Disruption.MinAvailable != "2" || got.Disruption.Selector["app"] != "orchestrator" {
 		t.Errorf("disruption = %+v", got.Disruption)
 	}
-	if s.HPA().GetLabels()[clients.ManagedByLabel] != clients.ManagedByValue {
+	if s.HPA().GetLabels()[contract.ManagedByLabel] != contract.ManagedByValue {
 		t.Errorf("HPA not labelled as ours: %v", s.HPA().GetLabels())
 	}
 	s.Vertical, s.Disruption = nil, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -241,13 +243,14 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if plan.Target != nil && tfvalue.Known(plan.Target.Name) {
 		name := plan.Target.Name.ValueString()
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + name)
-		plan.HPAName = types.StringValue(name + "-hpa")
+		names := Spec{TargetName: name}
+		plan.HPAName = types.StringValue(names.HPAName())
 		plan.VPAName, plan.PDBName = types.StringNull(), types.StringNull()
 		if plan.Vertical != nil {
-			plan.VPAName = types.StringValue(name + "-vpa")
+			plan.VPAName = types.StringValue(names.VPAName())
 		}
 		if plan.DisruptionBudget != nil {
-			plan.PDBName = types.StringValue(name + "-pdb")
+			plan.PDBName = types.StringValue(names.PDBName())
 		}
 	}
 	if state != nil {
@@ -389,7 +392,7 @@ func (r *autoscalingResource) apply(ctx context.Context, k *clients.Kube, s Spec
 			if live != nil && !clients.OwnedBy(live) {
 				d.AddError(o.kind+" "+s.Namespace+"/"+o.name+" already exists",
 					fmt.Sprintf("It is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-						"`terraform import octollm_autoscaling.<name> %s/%s`, or delete it.", clients.ManagedByLabel, clients.ManagedByValue, s.Namespace, s.TargetName))
+						"`terraform import octollm_autoscaling.<name> %s/%s`, or delete it.", contract.ManagedByLabel, contract.ManagedByValue, s.Namespace, s.TargetName))
 				return
 			}
 		}
@@ -469,7 +472,7 @@ func (r *autoscalingResource) Read(ctx context.Context, req resource.ReadRequest
 	if k == nil {
 		return
 	}
-	hpa, err := k.Get(ctx, HPAResource, state.Namespace.ValueString(), state.Target.Name.ValueString()+"-hpa")
+	hpa, err := k.Get(ctx, HPAResource, state.Namespace.ValueString(), Spec{TargetName: state.Target.Name.ValueString()}.HPAName())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read the HorizontalPodAutoscaler", err.Error())
 		return
@@ -486,19 +489,20 @@ func (r *autoscalingResource) Read(ctx context.Context, req resource.ReadRequest
 func (r *autoscalingResource) readInto(ctx context.Context, k *clients.Kube, m *model) diag.Diagnostics {
 	var d diag.Diagnostics
 	ns, target := m.Namespace.ValueString(), m.Target.Name.ValueString()
-	hpa, err := k.Get(ctx, HPAResource, ns, target+"-hpa")
+	names := Spec{TargetName: target}
+	hpa, err := k.Get(ctx, HPAResource, ns, names.HPAName())
 	if err != nil || hpa == nil {
-		d.AddError("Cannot read the HorizontalPodAutoscaler", fmt.Sprintf("%s/%s-hpa: %v", ns, target, err))
+		d.AddError("Cannot read the HorizontalPodAutoscaler", fmt.Sprintf("%s/%s: %v", ns, names.HPAName(), err))
 		return d
 	}
 	var vpa *unstructured.Unstructured
 	if ok, err := k.HasAPI(ctx, "autoscaling.k8s.io/v1", "verticalpodautoscalers"); err == nil && ok {
-		if vpa, err = k.Get(ctx, VPAResource, ns, target+"-vpa"); err != nil {
+		if vpa, err = k.Get(ctx, VPAResource, ns, names.VPAName()); err != nil {
 			d.AddError("Cannot read the VerticalPodAutoscaler", err.Error())
 			return d
 		}
 	}
-	pdb, err := k.Get(ctx, PDBResource, ns, target+"-pdb")
+	pdb, err := k.Get(ctx, PDBResource, ns, names.PDBName())
 	if err != nil {
 		d.AddError("Cannot read the PodDisruptionBudget", err.Error())
 		return d
@@ -534,9 +538,9 @@ func toModel(ctx context.Context, s Spec, m *model) diag.Diagnostics {
 	for i, mm := range s.Metrics {
 		out := metricModel{
 			Type: types.StringValue(mm.Type), Name: types.StringValue(mm.Name),
-			AverageValue: optString(mm.AverageValue), Value: optString(mm.Value),
+			AverageValue: tfvalue.OptString(mm.AverageValue), Value: tfvalue.OptString(mm.Value),
 			Selector:   optMap(ctx, mm.Selector, &d),
-			ObjectKind: optString(mm.ObjectKind), ObjectName: optString(mm.ObjectName), ObjectAPIVersion: optString(mm.ObjectAPI),
+			ObjectKind: tfvalue.OptString(mm.ObjectKind), ObjectName: tfvalue.OptString(mm.ObjectName), ObjectAPIVersion: tfvalue.OptString(mm.ObjectAPI),
 		}
 		if i < len(prior.Metrics) {
 			out.AverageValue = sameQuantityOr(out.AverageValue, prior.Metrics[i].AverageValue)
@@ -559,7 +563,7 @@ func toModel(ctx context.Context, s Spec, m *model) diag.Diagnostics {
 		if p := prior.Vertical; p != nil {
 			vm.MinAllowed = sameQuantitiesOr(ctx, vm.MinAllowed, p.MinAllowed)
 			vm.MaxAllowed = sameQuantitiesOr(ctx, vm.MaxAllowed, p.MaxAllowed)
-			if p.ControlledResources.IsNull() && sameStrings(v.ControlledResources, []string{"cpu", "memory"}) {
+			if p.ControlledResources.IsNull() && slices.Equal(v.ControlledResources, []string{"cpu", "memory"}) {
 				vm.ControlledResources = types.ListNull(types.StringType)
 			}
 		}
@@ -567,7 +571,7 @@ func toModel(ctx context.Context, s Spec, m *model) diag.Diagnostics {
 	}
 	m.DisruptionBudget, m.PDBName = nil, types.StringNull()
 	if b := s.Disruption; b != nil {
-		dm := &disruptionModel{MinAvailable: optString(b.MinAvailable), MaxUnavailable: optString(b.MaxUnavailable), Selector: optMap(ctx, b.Selector, &d)}
+		dm := &disruptionModel{MinAvailable: tfvalue.OptString(b.MinAvailable), MaxUnavailable: tfvalue.OptString(b.MaxUnavailable), Selector: optMap(ctx, b.Selector, &d)}
 		defaultSelector := len(b.Selector) == 1 && b.Selector["app"] == s.TargetName
 		if (prior.DisruptionBudget == nil || prior.DisruptionBudget.Selector.IsNull()) && defaultSelector {
 			dm.Selector = types.MapNull(types.StringType)
@@ -582,7 +586,7 @@ func behaviorModelOf(b *Behavior, prior *behaviorModel) *behaviorModel {
 		// The apiserver fills default rules; only a configured block is tracked.
 		return nil
 	}
-	out := &behaviorModel{SelectPolicy: optString(b.SelectPolicy), StabilizationWindowSeconds: types.Int64Null()}
+	out := &behaviorModel{SelectPolicy: tfvalue.OptString(b.SelectPolicy), StabilizationWindowSeconds: types.Int64Null()}
 	if b.StabilizationWindowSeconds != nil {
 		out.StabilizationWindowSeconds = types.Int64Value(*b.StabilizationWindowSeconds)
 	}
@@ -592,13 +596,6 @@ func behaviorModelOf(b *Behavior, prior *behaviorModel) *behaviorModel {
 	return out
 }
 
-func optString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 func optMap(ctx context.Context, m map[string]string, d *diag.Diagnostics) types.Map {
 	if len(m) == 0 {
 		return types.MapNull(types.StringType)
@@ -606,18 +603,6 @@ func optMap(ctx context.Context, m map[string]string, d *diag.Diagnostics) types
 	v, dd := types.MapValueFrom(ctx, types.StringType, m)
 	d.Append(dd...)
 	return v
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (r *autoscalingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -630,12 +615,12 @@ func (r *autoscalingResource) Delete(ctx context.Context, req resource.DeleteReq
 	if k == nil {
 		return
 	}
-	ns, target := state.Namespace.ValueString(), state.Target.Name.ValueString()
+	ns, names := state.Namespace.ValueString(), Spec{TargetName: state.Target.Name.ValueString()}
 	for _, o := range []struct {
 		gvr  schema.GroupVersionResource
 		name string
 		skip bool
-	}{{PDBResource, target + "-pdb", false}, {VPAResource, target + "-vpa", state.Vertical == nil}, {HPAResource, target + "-hpa", false}} {
+	}{{PDBResource, names.PDBName(), false}, {VPAResource, names.VPAName(), state.Vertical == nil}, {HPAResource, names.HPAName(), false}} {
 		if o.skip {
 			continue
 		}
@@ -658,13 +643,13 @@ func (r *autoscalingResource) ImportState(ctx context.Context, req resource.Impo
 		return
 	}
 	m := model{Namespace: types.StringValue(ns), Target: &targetModel{Name: types.StringValue(target)}}
-	hpa, err := k.Get(ctx, HPAResource, ns, target+"-hpa")
+	hpa, err := k.Get(ctx, HPAResource, ns, Spec{TargetName: target}.HPAName())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
 		return
 	}
 	if hpa == nil {
-		resp.Diagnostics.AddError("Cannot import "+req.ID, fmt.Sprintf("HorizontalPodAutoscaler %s/%s-hpa does not exist: check the namespace and the target's name.", ns, target))
+		resp.Diagnostics.AddError("Cannot import "+req.ID, fmt.Sprintf("HorizontalPodAutoscaler %s/%s does not exist: check the namespace and the target's name.", ns, Spec{TargetName: target}.HPAName()))
 		return
 	}
 	// An import tracks the behaviour blocks the HPA carries.

@@ -13,11 +13,9 @@ import (
 // Metadata keys the provider sets on the Stripe objects of a plan; import and adoption find
 // the objects by them.
 const (
-	PlanMetadata      = "octollm_billing_plan"
-	MeterKeyMetadata  = "octollm_meter_key"
-	ManagedByMetadata = "managed_by"
-	ManagedByValue    = "terraform-provider-octollm"
-	EventNamePrefix   = contract.MeterEventPrefix
+	PlanMetadata     = "octollm_billing_plan"
+	MeterKeyMetadata = "octollm_meter_key"
+	EventNamePrefix  = contract.MeterEventPrefix
 	// CustomerMappingKey is the meter event payload field that names the Stripe customer.
 	CustomerMappingKey = contract.MeterCustomerPayloadKey
 	// ValueKey is the meter event payload field that carries the usage value.

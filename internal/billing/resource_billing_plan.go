@@ -321,7 +321,7 @@ func (r *planResource) write(o stripeOps, productID string, m *model, d *diag.Di
 		}
 	}
 	for _, p := range extra {
-		if p.Metadata[ManagedByMetadata] != ManagedByValue {
+		if p.Metadata[contract.ManagedByMetadata] != contract.ManagedByValue {
 			continue // someone else's price on the product: not ours to archive
 		}
 		if err := o.archivePrice(p.ID); err != nil {
@@ -450,7 +450,7 @@ func (r *planResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		}
 	}
 	for _, p := range append(sortedPrices(prices), extra...) {
-		if p.Metadata[ManagedByMetadata] != ManagedByValue {
+		if p.Metadata[contract.ManagedByMetadata] != contract.ManagedByValue {
 			continue
 		}
 		if err := o.archivePrice(p.ID); err != nil {

@@ -8,6 +8,7 @@ import (
 	stripeclient "github.com/stripe/stripe-go/v76/client"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // Live is a plan as Stripe holds it.
@@ -30,7 +31,7 @@ func withKey(p *stripe.Params, parts ...string) {
 }
 
 func metadata(plan string) map[string]string {
-	return map[string]string{PlanMetadata: plan, ManagedByMetadata: ManagedByValue}
+	return map[string]string{PlanMetadata: plan, contract.ManagedByMetadata: contract.ManagedByValue}
 }
 
 // ensureProduct returns the plan's active product: the one whose id is known, else an active

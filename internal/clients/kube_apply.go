@@ -15,19 +15,18 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
-// Ownership: every object the provider writes carries these, and Create refuses to take over
-// an object without them.
-const (
-	FieldManager   = "terraform-provider-octollm"
-	ManagedByLabel = "app.kubernetes.io/managed-by"
-	ManagedByValue = "terraform-provider-octollm"
-)
+// FieldManager is the one server-side apply field manager of every object the provider writes.
+// Ownership is the label contract.ManagedByLabel=contract.ManagedByValue: every object the
+// provider writes carries it, and Create refuses to take over an object without it.
+const FieldManager = "terraform-provider-octollm"
 
 // OwnedBy reports whether obj carries the provider's managed-by label.
 func OwnedBy(obj *unstructured.Unstructured) bool {
-	return obj != nil && obj.GetLabels()[ManagedByLabel] == ManagedByValue
+	return obj != nil && obj.GetLabels()[contract.ManagedByLabel] == contract.ManagedByValue
 }
 
 // Apply writes obj with server-side apply under the provider's field manager, forcing

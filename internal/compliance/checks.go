@@ -17,18 +17,8 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
-// Labels and annotations the checks read, as the tenant and component families write them
-// (package contract owns them).
-const (
-	podSecurityPrefix = "pod-security.kubernetes.io/"
-	restricted        = "restricted"
-	RetentionAnno     = contract.DataRetentionAnnotation
-	TenantLabel       = contract.TenantLabel
-	kindLabel         = contract.KindLabel
-	apiKeyKind        = contract.KindAPIKey
-	partOfLabel       = contract.PartOfLabel
-	partOfValue       = contract.PartOfValue
-)
+// restricted is the Pod Security level the check requires.
+const restricted = "restricted"
 
 // podSecurityModes are the Pod Security Admission label suffixes the check requires.
 var podSecurityModes = []string{"enforce", "audit", "warn"}
@@ -89,8 +79,8 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 			s.eachNamespace(&r, fail, func(ns *corev1.Namespace, obj string) {
 				var wrong []string
 				for _, mode := range podSecurityModes {
-					if v := ns.Labels[podSecurityPrefix+mode]; v != restricted {
-						wrong = append(wrong, fmt.Sprintf("%s=%q", podSecurityPrefix+mode, v))
+					if v := ns.Labels[contract.PodSecurityPrefix+mode]; v != restricted {
+						wrong = append(wrong, fmt.Sprintf("%s=%q", contract.PodSecurityPrefix+mode, v))
 					}
 				}
 				if len(wrong) > 0 {
@@ -121,13 +111,13 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 		case DataRetention:
 			limit, _ := strconv.Atoi(params[retentionDays.Name])
 			s.eachNamespace(&r, fail, func(ns *corev1.Namespace, obj string) {
-				v, ok := ns.Annotations[RetentionAnno]
+				v, ok := ns.Annotations[contract.DataRetentionAnnotation]
 				days, err := strconv.Atoi(v)
 				switch {
 				case !ok:
-					fixable(obj, "no retention period recorded; annotate the namespace %s with at most %d (days) or set enforcement = \"enforce\"", RetentionAnno, limit)
+					fixable(obj, "no retention period recorded; annotate the namespace %s with at most %d (days) or set enforcement = \"enforce\"", contract.DataRetentionAnnotation, limit)
 				case err != nil || days < 1:
-					fixable(obj, "retention period %s=%q is not a whole number of days; set it to at most %d or set enforcement = \"enforce\"", RetentionAnno, v, limit)
+					fixable(obj, "retention period %s=%q is not a whole number of days; set it to at most %d or set enforcement = \"enforce\"", contract.DataRetentionAnnotation, v, limit)
 				case days > limit:
 					fixable(obj, "retention period of %d days exceeds retention_days = %d; shorten it or set enforcement = \"enforce\"", days, limit)
 				}
@@ -139,10 +129,10 @@ func Check(mechanism string, s *Snapshot, params map[string]string) MechanismRes
 				}
 				obj := "namespace/" + ns.Name
 				r.Checked = append(r.Checked, obj)
-				tenant := ns.Labels[TenantLabel]
+				tenant := ns.Labels[contract.TenantLabel]
 				if !s.TenantRecords[tenant] {
 					fail(obj, "tenant %q has no tenant record (Secret labelled %s=%s in namespace %s), so destroying a tenant would not erase this namespace: import or create octollm_tenant %q, or delete the namespace",
-						tenant, kindLabel, apiKeyKind, s.PlatformNS, tenant)
+						tenant, contract.KindLabel, contract.KindAPIKey, s.PlatformNS, tenant)
 				}
 			}
 		}

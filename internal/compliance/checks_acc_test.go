@@ -12,8 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/compliance"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // check runs one mechanism's check on the live sandbox, the way the resource does.
@@ -148,7 +148,7 @@ func TestAccMechanismChecks(t *testing.T) {
 		ensureNamespace(t, cs, ns, nil, nil, true)
 		wantPass(t, check(t, compliance.ImageDigestPinning, one(ns), nil))
 		zero := int32(0)
-		labels := map[string]string{"app.kubernetes.io/part-of": "octollm", clients.ManagedByLabel: clients.ManagedByValue, "app": "planner"}
+		labels := map[string]string{"app.kubernetes.io/part-of": "octollm", contract.ManagedByLabel: contract.ManagedByValue, "app": "planner"}
 		d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "planner", Labels: labels}, Spec: appsv1.DeploymentSpec{
 			Replicas: &zero, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "planner"}},
 			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
@@ -173,8 +173,8 @@ func TestAccMechanismChecks(t *testing.T) {
 
 	t.Run(compliance.DataRetention, func(t *testing.T) {
 		short, long, none := acctest.RandomName("cmp-ret"), acctest.RandomName("cmp-ret"), acctest.RandomName("cmp-ret")
-		ensureNamespace(t, cs, short, nil, map[string]string{compliance.RetentionAnno: "7"}, true)
-		ensureNamespace(t, cs, long, nil, map[string]string{compliance.RetentionAnno: "90"}, true)
+		ensureNamespace(t, cs, short, nil, map[string]string{contract.DataRetentionAnnotation: "7"}, true)
+		ensureNamespace(t, cs, long, nil, map[string]string{contract.DataRetentionAnnotation: "90"}, true)
 		ensureNamespace(t, cs, none, nil, nil, true)
 		params := map[string]string{"retention_days": "30"}
 		wantPass(t, check(t, compliance.DataRetention, one(short), params))
@@ -185,10 +185,10 @@ func TestAccMechanismChecks(t *testing.T) {
 	t.Run(compliance.TenantErasure, func(t *testing.T) {
 		tenant := acctest.RandomName("cmp")
 		ns := "tenant-" + tenant
-		ensureNamespace(t, cs, ns, map[string]string{compliance.TenantLabel: tenant}, nil, true)
+		ensureNamespace(t, cs, ns, map[string]string{contract.TenantLabel: tenant}, nil, true)
 		wantFail(t, check(t, compliance.TenantErasure, one(platformNS), nil), "namespace/"+ns, "has no tenant record")
 		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "octollm-tenant-" + tenant + "-key", Labels: map[string]string{
-			"octollm.dev/kind": "api-key", compliance.TenantLabel: tenant, clients.ManagedByLabel: clients.ManagedByValue}}}
+			"octollm.dev/kind": "api-key", contract.TenantLabel: tenant, contract.ManagedByLabel: contract.ManagedByValue}}}
 		if _, err := cs.CoreV1().Secrets(platformNS).Create(ctx(t), secret, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}

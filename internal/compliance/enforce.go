@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 var (
@@ -35,12 +36,12 @@ func DesiredNamespace(c Control, name string, params map[string]string) *unstruc
 	if slices.Contains(c.Mechanisms, PodSecurityRestricted) {
 		l := map[string]any{}
 		for _, mode := range podSecurityModes {
-			l[podSecurityPrefix+mode] = restricted
+			l[contract.PodSecurityPrefix+mode] = restricted
 		}
 		meta["labels"] = l
 	}
 	if slices.Contains(c.Mechanisms, DataRetention) {
-		meta["annotations"] = map[string]any{RetentionAnno: params[retentionDays.Name]}
+		meta["annotations"] = map[string]any{contract.DataRetentionAnnotation: params[retentionDays.Name]}
 	}
 	if len(meta) == 1 {
 		return nil
@@ -54,7 +55,7 @@ func DesiredPolicy(c Control, namespace string) *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
 		"metadata": map[string]any{"name": PolicyName(c), "namespace": namespace, "labels": map[string]any{
-			clients.ManagedByLabel: clients.ManagedByValue, partOfLabel: partOfValue, ControlLabel: ObjectName(c.Framework, c.ID),
+			contract.ManagedByLabel: contract.ManagedByValue, contract.PartOfLabel: contract.PartOfValue, ControlLabel: ObjectName(c.Framework, c.ID),
 		}},
 		"spec": map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress", "Egress"}},
 	}}

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // Status values.
@@ -96,7 +97,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	cs := k.Clientset
 	s := &Snapshot{Namespaces: map[string]*corev1.Namespace{}, NetworkPolicies: map[string][]networkingv1.NetworkPolicy{}, Roles: map[string][]rbacv1.Role{},
 		RoleBindings: map[string][]rbacv1.RoleBinding{}, TenantRecords: map[string]bool{}, PlatformNS: r.PlatformNS}
-	tenantSelector := metav1.ListOptions{LabelSelector: TenantLabel}
+	tenantSelector := metav1.ListOptions{LabelSelector: contract.TenantLabel}
 	if scope.AllTenants || n[TenantErasure] {
 		var list *corev1.NamespaceList
 		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
@@ -110,7 +111,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	}
 	if scope.AllTenants || n[TenantErasure] {
 		var list *corev1.SecretList
-		sel := labels.SelectorFromSet(labels.Set{kindLabel: apiKeyKind}).String()
+		sel := labels.SelectorFromSet(labels.Set{contract.KindLabel: contract.KindAPIKey}).String()
 		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
 			list, err = cs.CoreV1().Secrets(r.PlatformNS).List(ctx, metav1.ListOptions{LabelSelector: sel})
 			return err
@@ -118,7 +119,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 			return nil, k.Error("list tenant records in "+r.PlatformNS, err)
 		}
 		for _, sec := range list.Items {
-			if t := sec.Labels[TenantLabel]; t != "" {
+			if t := sec.Labels[contract.TenantLabel]; t != "" {
 				s.TenantRecords[t] = true
 			}
 		}
@@ -173,7 +174,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 		s.ClusterBindings = list.Items
 	}
 	if n[ImageDigestPinning] {
-		sel := labels.SelectorFromSet(labels.Set{partOfLabel: partOfValue, clients.ManagedByLabel: clients.ManagedByValue}).String()
+		sel := labels.SelectorFromSet(labels.Set{contract.PartOfLabel: contract.PartOfValue, contract.ManagedByLabel: contract.ManagedByValue}).String()
 		var list *appsv1.DeploymentList
 		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
 			list, err = cs.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: sel})
@@ -213,7 +214,7 @@ func ScopedNamespaces(scope Scope, tenants []corev1.Namespace, records map[strin
 	if scope.AllTenants {
 		for _, ns := range tenants {
 			// A tenant being deleted is leaving the scope.
-			if ns.DeletionTimestamp == nil && records[ns.Labels[TenantLabel]] {
+			if ns.DeletionTimestamp == nil && records[ns.Labels[contract.TenantLabel]] {
 				out = append(out, ns.Name)
 			}
 		}

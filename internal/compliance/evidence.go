@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // MaxRecords is how many evidence records a control keeps, newest last.
@@ -94,7 +95,7 @@ func AppendEvidence(ctx context.Context, k *clients.Kube, ns string, c Control, 
 		cm, err := cms.Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{
-				clients.ManagedByLabel: clients.ManagedByValue, partOfLabel: partOfValue, kindLabel: kindValue,
+				contract.ManagedByLabel: contract.ManagedByValue, contract.PartOfLabel: contract.PartOfValue, contract.KindLabel: kindValue,
 				ControlLabel: ObjectName(c.Framework, c.ID),
 			}, Annotations: map[string]string{"octollm.io/compliance-framework": c.Framework, "octollm.io/compliance-control-id": c.ID}}}
 			cm.Data = map[string]string{RecordsKey: AppendRecords("", string(line), MaxRecords), ControlKey: string(set)}
@@ -107,7 +108,7 @@ func AppendEvidence(ctx context.Context, k *clients.Kube, ns string, c Control, 
 		if err != nil {
 			return err
 		}
-		if cm.Labels[clients.ManagedByLabel] != clients.ManagedByValue {
+		if cm.Labels[contract.ManagedByLabel] != contract.ManagedByValue {
 			return fmt.Errorf("ConfigMap %s/%s exists but is not managed by this provider: rename or delete it so the evidence of %s %s can be kept there", ns, name, c.Framework, c.ID)
 		}
 		if cm.Data == nil {

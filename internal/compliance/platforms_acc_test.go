@@ -15,7 +15,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/compliance"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
@@ -37,10 +36,10 @@ func TestAccComplianceControl_allTenantsOfItsPlatform(t *testing.T) {
 	otherPlatform := acctest.RandomName("cmp-other")
 	ensureNamespace(t, cs, otherPlatform, nil, nil, true)
 	mine, theirs := acctest.RandomName("cmp-mine"), acctest.RandomName("cmp-theirs")
-	theirsNS := ensureNamespace(t, cs, "tenant-"+theirs, map[string]string{compliance.TenantLabel: theirs, clients.ManagedByLabel: clients.ManagedByValue}, nil, true)
+	theirsNS := ensureNamespace(t, cs, "tenant-"+theirs, map[string]string{contract.TenantLabel: theirs, contract.ManagedByLabel: contract.ManagedByValue}, nil, true)
 	if _, err := cs.CoreV1().Secrets(otherPlatform).Create(ctx(t), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{
 		Name:   "octollm-tenant-" + theirs,
-		Labels: map[string]string{compliance.TenantLabel: theirs, contract.KindLabel: contract.KindAPIKey, clients.ManagedByLabel: clients.ManagedByValue},
+		Labels: map[string]string{contract.TenantLabel: theirs, contract.KindLabel: contract.KindAPIKey, contract.ManagedByLabel: contract.ManagedByValue},
 	}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}

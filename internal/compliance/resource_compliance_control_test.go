@@ -19,6 +19,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 	"github.com/octollm/terraform-provider-octollm/internal/compliance"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 func steps(t *testing.T, s ...resource.TestStep) resource.TestCase {
@@ -58,8 +59,8 @@ func TestAccComplianceControl_enforceDriftReenforce(t *testing.T) {
 		if live.Labels["team"] != "ml" {
 			return fmt.Errorf("the namespace's own label was lost: %v", live.Labels)
 		}
-		if live.Annotations[compliance.RetentionAnno] != "7" {
-			return fmt.Errorf("retention annotation = %q, want 7", live.Annotations[compliance.RetentionAnno])
+		if live.Annotations[contract.DataRetentionAnnotation] != "7" {
+			return fmt.Errorf("retention annotation = %q, want 7", live.Annotations[contract.DataRetentionAnnotation])
 		}
 		_, err = cs.NetworkingV1().NetworkPolicies(ns).Get(ctx(t), policy, metav1.GetOptions{})
 		return err
@@ -131,7 +132,7 @@ func TestAccComplianceControl_enforceDriftReenforce(t *testing.T) {
 	if _, ok := live.Labels["pod-security.kubernetes.io/audit"]; ok || live.Labels["team"] != "ml" {
 		t.Errorf("after destroy the namespace's labels are %v, want only its own", live.Labels)
 	}
-	if _, ok := live.Annotations[compliance.RetentionAnno]; ok {
+	if _, ok := live.Annotations[contract.DataRetentionAnnotation]; ok {
 		t.Errorf("after destroy the retention annotation is still there")
 	}
 	if _, err := cs.NetworkingV1().NetworkPolicies(ns).Get(ctx(t), policy, metav1.GetOptions{}); !apierrors.IsNotFound(err) {

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/octollm/terraform-provider-octollm/internal/compliance"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // TestScopedNamespaces: all_tenants adds the tenant namespaces whose tenant has its record in
@@ -15,7 +16,7 @@ import (
 // listed namespaces are always in scope.
 func TestScopedNamespaces(t *testing.T) {
 	tenantNS := func(name string, deleting bool) corev1.Namespace {
-		ns := corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "tenant-" + name, Labels: map[string]string{compliance.TenantLabel: name}}}
+		ns := corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "tenant-" + name, Labels: map[string]string{contract.TenantLabel: name}}}
 		if deleting {
 			now := metav1.Now()
 			ns.DeletionTimestamp = &now

@@ -21,7 +21,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
@@ -70,17 +69,17 @@ type Placement struct {
 // Labels are the labels every object and pod of the component carries.
 func (s Spec) Labels() map[string]string {
 	return map[string]string{
-		"app":                         s.Name,
-		"app.kubernetes.io/name":      s.Name,
-		contract.PartOfLabel:          contract.PartOfValue,
-		"app.kubernetes.io/component": s.Kind,
-		clients.ManagedByLabel:        clients.ManagedByValue,
+		"app":                   s.Name,
+		contract.NameLabel:      s.Name,
+		contract.PartOfLabel:    contract.PartOfValue,
+		contract.ComponentLabel: s.Kind,
+		contract.ManagedByLabel: contract.ManagedByValue,
 	}
 }
 
 // Selector is the Deployment's (immutable) pod selector and the Service's selector.
 func (s Spec) Selector() map[string]string {
-	return map[string]string{"app.kubernetes.io/name": s.Name, contract.PartOfLabel: contract.PartOfValue}
+	return map[string]string{contract.NameLabel: s.Name, contract.PartOfLabel: contract.PartOfValue}
 }
 
 // ServiceURL is the in-cluster URL of the component.

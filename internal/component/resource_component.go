@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -490,7 +490,7 @@ func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *mo
 func fromObjects(ctx context.Context, dep *appsv1.Deployment, svc *corev1.Service, m *model, d *diag.Diagnostics) {
 	m.ID = types.StringValue(dep.Namespace + "/" + dep.Name)
 	m.Namespace, m.Name = types.StringValue(dep.Namespace), types.StringValue(dep.Name)
-	m.Kind = types.StringValue(dep.Labels["app.kubernetes.io/component"])
+	m.Kind = types.StringValue(dep.Labels[contract.ComponentLabel])
 	m.DeploymentName = types.StringValue(dep.Name)
 	if !m.Replicas.IsNull() && dep.Spec.Replicas != nil {
 		m.Replicas = types.Int64Value(int64(*dep.Spec.Replicas))
@@ -644,7 +644,7 @@ func (r *componentResource) ImportState(ctx context.Context, req resource.Import
 		Namespace: types.StringValue(ns), Name: types.StringValue(name),
 		Replicas: types.Int64Null(), Args: types.ListNull(types.StringType), Env: types.MapNull(types.StringType),
 		SecretEnv: types.MapNull(secretType), RequireDigest: types.BoolValue(false), WaitForRollout: types.BoolValue(true),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})},
+		Timeouts: tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true}),
 	}
 	if !r.readInto(ctx, k, &m, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {

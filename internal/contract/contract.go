@@ -6,6 +6,12 @@
 // resource families write through it and the gateway reads through it, so the two sides can
 // never disagree; docs/guides/model-route-contract.md describes the same contract for other readers.
 //
+// It also holds the names every resource family shares: the ownership markers by which the
+// provider recognises what it wrote (the managed-by label on Kubernetes objects, its GCE
+// resource-label and Stripe metadata forms) and the well-known Kubernetes labels several
+// families write or read. A family that needs one of these names uses it from here, never a
+// copy of its own.
+//
 // The package imports only the standard library: the gateway binary imports it.
 package contract
 
@@ -35,6 +41,34 @@ const (
 	// DataRetentionAnnotation records a tenant namespace's data retention period in days;
 	// the compliance controls check and enforce it.
 	DataRetentionAnnotation = "octollm.io/data-retention-days"
+)
+
+// Ownership markers: how the provider marks what it created, so that it never takes over an
+// object, pool or Stripe record it did not write. Every marker's value is ManagedByValue.
+const (
+	// ManagedByLabel is on every Kubernetes object the provider writes.
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	// ManagedByValue is the value of every ownership marker.
+	ManagedByValue = "terraform-provider-octollm"
+	// ManagedByResourceLabel marks, in a GKE node pool's GCE resource labels, pools the
+	// provider created (GCE label keys allow neither '/' nor '.').
+	ManagedByResourceLabel = "managed-by"
+	// ManagedByMetadata marks, in Stripe metadata, the products, prices and customers the
+	// provider created.
+	ManagedByMetadata = "managed_by"
+)
+
+// Well-known Kubernetes labels several families write or read.
+const (
+	// NameLabel, ComponentLabel and InstanceLabel are the app.kubernetes.io recommended labels.
+	NameLabel      = "app.kubernetes.io/name"
+	ComponentLabel = "app.kubernetes.io/component"
+	InstanceLabel  = "app.kubernetes.io/instance"
+	// NamespaceNameLabel is set by the apiserver on every namespace to the namespace's name.
+	NamespaceNameLabel = "kubernetes.io/metadata.name"
+	// PodSecurityPrefix starts the Pod Security Admission labels (enforce, audit, warn and
+	// their -version).
+	PodSecurityPrefix = "pod-security.kubernetes.io/"
 )
 
 // The tenant key Secret (in the platform namespace, labelled KindLabel=KindAPIKey): its data

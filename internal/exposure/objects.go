@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
@@ -105,10 +104,10 @@ func (s Spec) meta(name string, annotations map[string]any) map[string]any {
 		"name":      name,
 		"namespace": s.Namespace,
 		"labels": map[string]any{
-			clients.ManagedByLabel:        clients.ManagedByValue,
-			contract.PartOfLabel:          contract.PartOfValue,
-			"app.kubernetes.io/component": componentLabelValue,
-			"app.kubernetes.io/instance":  s.Name,
+			contract.ManagedByLabel: contract.ManagedByValue,
+			contract.PartOfLabel:    contract.PartOfValue,
+			contract.ComponentLabel: componentLabelValue,
+			contract.InstanceLabel:  s.Name,
 		},
 	}
 	if len(annotations) > 0 {

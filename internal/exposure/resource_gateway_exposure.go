@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -302,7 +302,7 @@ func (r *exposureResource) write(ctx context.Context, m *model, timeout time.Dur
 			if live != nil && !clients.OwnedBy(live) {
 				d.AddError(fmt.Sprintf("%s %s/%s already exists", o.kind, s.Namespace, o.name),
 					fmt.Sprintf("It is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-						"`terraform import %s.<name> %s/%s`, delete it, or choose another name.", clients.ManagedByLabel, clients.ManagedByValue, typeName, s.Namespace, s.Name))
+						"`terraform import %s.<name> %s/%s`, delete it, or choose another name.", contract.ManagedByLabel, contract.ManagedByValue, typeName, s.Namespace, s.Name))
 				return false
 			}
 		}
@@ -439,13 +439,6 @@ func readLive(ctx context.Context, k *clients.Kube, ns, name string) (Live, erro
 	return l, err
 }
 
-func optString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 func optInt(n int64) types.Int64 {
 	if n == 0 {
 		return types.Int64Null()
@@ -476,10 +469,10 @@ func toModel(ctx context.Context, l Live, m *model, d *diag.Diagnostics) {
 	d.Append(dd...)
 	m.Hostnames = hosts
 	m.GatewayClass = types.StringValue(s.GatewayClass)
-	m.CertificateMap = optString(s.CertificateMap)
+	m.CertificateMap = tfvalue.OptString(s.CertificateMap)
 	m.CertificateSecrets = optList(ctx, s.CertificateSecrets, d)
 	m.PreSharedCertificates = optList(ctx, s.PreSharedCertificates, d)
-	m.StaticAddress = optString(s.StaticAddress)
+	m.StaticAddress = tfvalue.OptString(s.StaticAddress)
 	m.HTTPToHTTPSRedirect = types.BoolValue(s.HTTPToHTTPSRedirect)
 	m.GatewayName, m.HTTPRouteName, m.HealthCheckPolicyName = types.StringValue(s.GatewayName()), types.StringValue(s.HTTPRouteName()), types.StringValue(s.HealthCheckPolicyName())
 	m.RedirectRouteName = types.StringNull()
@@ -490,7 +483,7 @@ func toModel(ctx context.Context, l Live, m *model, d *diag.Diagnostics) {
 	if len(s.Hostnames) > 0 {
 		m.URL = types.StringValue(s.URL())
 	}
-	m.Address = optString(GatewayStatus(l.Gateway).Address)
+	m.Address = tfvalue.OptString(GatewayStatus(l.Gateway).Address)
 	switch {
 	case l.Policy == nil:
 		m.HealthCheck = &healthCheckModel{RequestPath: types.StringNull(), Port: types.Int64Null(), CheckIntervalSec: types.Int64Null(),
@@ -603,7 +596,7 @@ func (r *exposureResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	m := model{
 		WaitForAddress: types.BoolValue(false),
-		Timeouts:       timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
+		Timeouts:       tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 	toModel(ctx, live, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

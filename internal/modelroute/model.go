@@ -182,13 +182,6 @@ func float64Value(p *float64) types.Float64 {
 	return types.Float64Value(*p)
 }
 
-func stringValue(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 func listValue(ctx context.Context, items []string, d *diag.Diagnostics) types.List {
 	if items == nil {
 		return types.ListNull(types.StringType)
@@ -200,8 +193,8 @@ func listValue(ctx context.Context, items []string, d *diag.Diagnostics) types.L
 
 // setRoute writes a route read back from route.json into m's configuration attributes.
 func setRoute(ctx context.Context, r Route, m *model, d *diag.Diagnostics) {
-	m.Name, m.Tenant = types.StringValue(r.Name), stringValue(r.Tenant)
-	m.Strategy, m.RequiredCapability = types.StringValue(r.Strategy), stringValue(r.RequiredCapability)
+	m.Name, m.Tenant = types.StringValue(r.Name), tfvalue.OptString(r.Tenant)
+	m.Strategy, m.RequiredCapability = types.StringValue(r.Strategy), tfvalue.OptString(r.RequiredCapability)
 	m.MinCapabilityScore = int64Value(r.MinCapabilityScore)
 	m.Match = nil
 	if mm := r.Match; mm != nil {
@@ -231,7 +224,7 @@ func setRoute(ctx context.Context, r Route, m *model, d *diag.Diagnostics) {
 	}
 	m.Cache = nil
 	if c := r.Cache; c != nil {
-		m.Cache = &cacheModel{Mode: stringValue(c.Mode), TTLSeconds: int64Value(c.TTLSeconds), SimilarityThreshold: float64Value(c.SimilarityThreshold), PartitionByTenant: types.BoolValue(c.PartitionByTenant)}
+		m.Cache = &cacheModel{Mode: tfvalue.OptString(c.Mode), TTLSeconds: int64Value(c.TTLSeconds), SimilarityThreshold: float64Value(c.SimilarityThreshold), PartitionByTenant: types.BoolValue(c.PartitionByTenant)}
 	}
 	m.Budget = nil
 	if b := r.Budget; b != nil {
@@ -244,7 +237,7 @@ func setComputed(r Route, namespace string, m *model, d *diag.Diagnostics) {
 	m.ID = types.StringValue(r.ID())
 	m.Namespace = types.StringValue(namespace)
 	m.ConfigMap = types.StringValue(r.ConfigMapName())
-	m.EffectiveModel = stringValue(r.EffectiveModel())
+	m.EffectiveModel = tfvalue.OptString(r.EffectiveModel())
 	data, err := r.JSON()
 	if err != nil {
 		d.AddError("Cannot render route.json", err.Error())

@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/catalog"
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
@@ -31,13 +30,6 @@ const (
 	SchemaVersion = contract.RouteSchemaVersion
 	// DataKey is the ConfigMap key holding route.json.
 	DataKey = contract.RouteDataKey
-	// RouteLabel carries the route's name; the gateway selects routes by it.
-	RouteLabel = contract.RouteLabel
-	// TenantLabel carries the tenant of a tenant route.
-	TenantLabel = contract.TenantLabel
-	// KindLabel and KindValue are what the platform's gateway Role reads ConfigMaps by.
-	KindLabel = contract.KindLabel
-	KindValue = contract.KindModelRoute
 	// ConfigMapPrefix starts every route's ConfigMap name.
 	ConfigMapPrefix = contract.RouteConfigMapPrefix
 )
@@ -94,10 +86,10 @@ func ConfigMapNameFor(tenant, name string) string {
 // Labels are the labels of the route's ConfigMap.
 func (r Route) Labels() map[string]string {
 	l := map[string]string{
-		contract.RouteLabel:    r.Name,
-		contract.KindLabel:     contract.KindModelRoute,
-		contract.PartOfLabel:   contract.PartOfValue,
-		clients.ManagedByLabel: clients.ManagedByValue,
+		contract.RouteLabel:     r.Name,
+		contract.KindLabel:      contract.KindModelRoute,
+		contract.PartOfLabel:    contract.PartOfValue,
+		contract.ManagedByLabel: contract.ManagedByValue,
 	}
 	if r.Tenant != "" {
 		l[contract.TenantLabel] = r.Tenant

@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -183,9 +185,9 @@ func (r *routeResource) mayWrite(ctx context.Context, k *clients.Kube, route Rou
 		return false
 	}
 	labels := live.GetLabels()
-	if labels[RouteLabel] != route.Name || labels[TenantLabel] != route.Tenant {
-		other := labels[RouteLabel]
-		if t := labels[TenantLabel]; t != "" {
+	if labels[contract.RouteLabel] != route.Name || labels[contract.TenantLabel] != route.Tenant {
+		other := labels[contract.RouteLabel]
+		if t := labels[contract.TenantLabel]; t != "" {
 			other = t + "/" + other
 		}
 		d.AddError(fmt.Sprintf("ConfigMap %s/%s holds another route", ns, name),
@@ -250,7 +252,7 @@ func (r *routeResource) readInto(ctx context.Context, k *clients.Kube, m *model,
 	switch {
 	case err == nil && route.Name == m.Name.ValueString() && route.Tenant == m.Tenant.ValueString():
 		setRoute(ctx, route, m, d)
-		m.EffectiveModel = stringValue(route.EffectiveModel())
+		m.EffectiveModel = tfvalue.OptString(route.EffectiveModel())
 		m.ID = types.StringValue(route.ID())
 	case importing && err != nil:
 		d.AddError("Cannot import "+m.ID.ValueString(), fmt.Sprintf("ConfigMap %s/%s: %s. Fix or delete the ConfigMap, then create the route with Terraform.", ns, name, err))
@@ -325,7 +327,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 		ns = r.backends.Config.Namespace
 	}
 	for attr, v := range map[string]types.String{
-		"id": types.StringValue(req.ID), "name": types.StringValue(name), "tenant": stringValue(tenant),
+		"id": types.StringValue(req.ID), "name": types.StringValue(name), "tenant": tfvalue.OptString(tenant),
 		"namespace": types.StringValue(ns), "config_map": types.StringValue(ConfigMapNameFor(tenant, name)),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)

@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/container/apiv1/containerpb"
 
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
 )
 
@@ -22,10 +23,6 @@ const (
 
 	// WorkloadTypeKey is the node label and taint key workloads select and tolerate.
 	WorkloadTypeKey = "workload-type"
-	// OwnerLabel marks, in the pool's GCE resource labels, pools this provider created.
-	OwnerLabel = "managed-by"
-	// OwnerValue is OwnerLabel's value.
-	OwnerValue = "terraform-provider-octollm"
 
 	// ImageCOSContainerd is GKE's default node image, and the only one GKE Sandbox runs on.
 	ImageCOSContainerd = "COS_CONTAINERD"
@@ -125,7 +122,7 @@ func GKENodePool(s Spec) *containerpb.NodePool {
 			Labels:         s.EffectiveLabels(),
 			Taints:         s.EffectiveTaints(),
 			Spot:           s.Spot,
-			ResourceLabels: map[string]string{OwnerLabel: OwnerValue},
+			ResourceLabels: map[string]string{contract.ManagedByResourceLabel: contract.ManagedByValue},
 			OauthScopes:    []string{"https://www.googleapis.com/auth/cloud-platform"},
 		},
 		Management: &containerpb.NodeManagement{AutoRepair: s.AutoRepair, AutoUpgrade: s.AutoUpgrade},

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"cloud.google.com/go/container/apiv1/containerpb"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 func seedCPUPool() Spec {
@@ -30,7 +32,7 @@ func TestGKENodePool_workloadTypeLabelsAndTaintsNodes(t *testing.T) {
 	if taints[1].GetEffect() != containerpb.NodeTaint_PREFER_NO_SCHEDULE {
 		t.Errorf("user taint effect = %v", taints[1].GetEffect())
 	}
-	if cfg.GetResourceLabels()[OwnerLabel] != OwnerValue {
+	if cfg.GetResourceLabels()[contract.ManagedByResourceLabel] != contract.ManagedByValue {
 		t.Errorf("pool not marked as ours: %v", cfg.GetResourceLabels())
 	}
 	if as := np.GetAutoscaling(); !as.GetEnabled() || as.GetMinNodeCount() != 2 || as.GetMaxNodeCount() != 20 || as.GetLocationPolicy() != containerpb.NodePoolAutoscaling_BALANCED {

@@ -8,7 +8,6 @@ import (
 
 	"cloud.google.com/go/container/apiv1/containerpb"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
@@ -382,7 +382,7 @@ func (r *nodePoolResource) adopt(ctx context.Context, g *clients.GKE, id string,
 	if err != nil {
 		return err
 	}
-	if np.GetConfig().GetResourceLabels()[OwnerLabel] != OwnerValue {
+	if np.GetConfig().GetResourceLabels()[contract.ManagedByResourceLabel] != contract.ManagedByValue {
 		return fmt.Errorf("node pool %s already exists and was not created by terraform-provider-octollm: import it with `terraform import octollm_node_pool.<name> %s`, or choose another name", plan.Name.ValueString(), id)
 	}
 	return nil
@@ -644,9 +644,7 @@ func (r *nodePoolResource) ImportState(ctx context.Context, req resource.ImportS
 		Cluster: types.StringValue(cluster), Name: types.StringValue(name),
 		MachineFamily: types.StringNull(), Labels: types.MapNull(types.StringType),
 		InitialNodeCount: types.Int64Null(),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
-			"create": types.StringType, "update": types.StringType, "delete": types.StringType,
-		})},
+		Timeouts:         tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 	resp.Diagnostics.Append(fromNodePool(ctx, np, &m)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // NetworkPolicyResource is the kind the platform's traffic rules are written as.
@@ -155,7 +156,7 @@ func EndpointStrings(es []Endpoint) []string {
 }
 
 func componentSelector(kind string) metav1.LabelSelector {
-	return metav1.LabelSelector{MatchLabels: map[string]string{ComponentLabel: kind, PartOfLabel: PartOfValue}}
+	return metav1.LabelSelector{MatchLabels: map[string]string{contract.ComponentLabel: kind, contract.PartOfLabel: contract.PartOfValue}}
 }
 
 func componentPeer(kind string) networkingv1.NetworkPolicyPeer {
@@ -249,7 +250,7 @@ func (s Spec) NetworkPolicies(apiserver []Endpoint) []*networkingv1.NetworkPolic
 
 	udp, tcp, dnsPort := corev1.ProtocolUDP, corev1.ProtocolTCP, intstr.FromInt32(53)
 	dns := networkingv1.NetworkPolicyPeer{
-		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{NamespaceNameLabel: KubeDNSNamespace}},
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{contract.NamespaceNameLabel: KubeDNSNamespace}},
 		PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{KubeDNSLabel: KubeDNSValue}},
 	}
 

@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -121,7 +122,7 @@ func applyNetwork(ctx context.Context, k *clients.Kube, s Spec, d *diag.Diagnost
 			d.AddAttributeError(attr, "NetworkPolicy "+p.Name+" already exists",
 				fmt.Sprintf("NetworkPolicy %s/%s is not the platform's (no %s=%s and %s=%s labels), so it is not taken over: delete it "+
 					"(`kubectl -n %s delete networkpolicy %s`), or set network_policy.enabled = false.",
-					s.Namespace, p.Name, clients.ManagedByLabel, clients.ManagedByValue, NetworkPolicyLabel, NetworkPolicyValue, s.Namespace, p.Name))
+					s.Namespace, p.Name, contract.ManagedByLabel, contract.ManagedByValue, NetworkPolicyLabel, NetworkPolicyValue, s.Namespace, p.Name))
 			return
 		}
 		obj, err := NetworkPolicyObject(p)

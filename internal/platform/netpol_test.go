@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 var apiserverAt = []Endpoint{{IP: "172.16.0.2", Port: 443}}
@@ -78,7 +80,7 @@ func TestNetworkPolicies_objects(t *testing.T) {
 		t.Errorf("dns egress =\n%s\nwant\n%s", got, want)
 	}
 	arm := policyNamed(t, ps, ArmIngressPolicy)
-	if len(arm.Spec.Ingress) != 1 || len(arm.Spec.Ingress[0].Ports) != 6 || arm.Spec.Ingress[0].From[0].PodSelector.MatchLabels[ComponentLabel] != "orchestrator" {
+	if len(arm.Spec.Ingress) != 1 || len(arm.Spec.Ingress[0].Ports) != 6 || arm.Spec.Ingress[0].From[0].PodSelector.MatchLabels[contract.ComponentLabel] != "orchestrator" {
 		t.Errorf("arm ingress = %s", asJSON(t, arm.Spec))
 	}
 
@@ -129,11 +131,11 @@ func TestNetworkPolicies_flows(t *testing.T) {
 	pod := func(ns, kind, ip string) *matcher.TrafficPeer {
 		labels := map[string]string{"app.kubernetes.io/part-of": "octollm"}
 		if kind != "" {
-			labels[ComponentLabel] = kind
+			labels[contract.ComponentLabel] = kind
 		} else {
 			labels = map[string]string{"k8s-app": "kube-dns"}
 		}
-		return &matcher.TrafficPeer{IP: ip, Internal: &matcher.InternalPeer{Namespace: ns, PodLabels: labels, NamespaceLabels: map[string]string{NamespaceNameLabel: ns}}}
+		return &matcher.TrafficPeer{IP: ip, Internal: &matcher.InternalPeer{Namespace: ns, PodLabels: labels, NamespaceLabels: map[string]string{contract.NamespaceNameLabel: ns}}}
 	}
 	ext := func(ip string) *matcher.TrafficPeer { return &matcher.TrafficPeer{IP: ip} }
 	gateway, reflex, orchestrator, arm := pod("octollm", "gateway", "10.4.0.10"), pod("octollm", "reflex", "10.4.0.11"), pod("octollm", "orchestrator", "10.4.0.12"), pod("octollm", "arm", "10.4.0.13")

@@ -12,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
@@ -24,22 +23,18 @@ var (
 	RoleBindingResource    = schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}
 )
 
-// Labels the provider sets, and the Pod Security Admission labels it derives from pod_security.
+// The gateway's component label value, and the Pod Security Admission labels the provider derives
+// from pod_security (package contract holds the label names the families share).
 const (
-	PartOfLabel    = contract.PartOfLabel
-	PartOfValue    = contract.PartOfValue
-	ComponentLabel = "app.kubernetes.io/component"
 	// GatewayComponent marks the gateway's ServiceAccount, Role and RoleBinding; import finds
 	// the ServiceAccount by it.
 	GatewayComponent = "gateway"
 
-	PSAPrefix          = "pod-security.kubernetes.io/"
-	PSAEnforce         = PSAPrefix + "enforce"
-	PSAEnforceVersion  = PSAPrefix + "enforce-version"
-	PSAAudit           = PSAPrefix + "audit"
-	PSAWarn            = PSAPrefix + "warn"
-	PSAVersion         = "latest"
-	NamespaceNameLabel = "kubernetes.io/metadata.name" // set by the apiserver on every namespace
+	PSAEnforce        = contract.PodSecurityPrefix + "enforce"
+	PSAEnforceVersion = contract.PodSecurityPrefix + "enforce-version"
+	PSAAudit          = contract.PodSecurityPrefix + "audit"
+	PSAWarn           = contract.PodSecurityPrefix + "warn"
+	PSAVersion        = "latest"
 
 	// InSync is gateway_rbac's value when the gateway's ServiceAccount, Role and RoleBinding
 	// are exactly what the configuration asks for.
@@ -64,26 +59,26 @@ func RoleName(serviceAccount string) string { return serviceAccount + "-reader" 
 // ownedLabel reports whether key is a namespace label the provider or the apiserver sets, so
 // never a user label.
 func ownedLabel(key string) bool {
-	return strings.HasPrefix(key, PSAPrefix) || key == clients.ManagedByLabel || key == PartOfLabel || key == NamespaceNameLabel
+	return strings.HasPrefix(key, contract.PodSecurityPrefix) || key == contract.ManagedByLabel || key == contract.PartOfLabel || key == contract.NamespaceNameLabel
 }
 
 // OwnedLabelReason says why key may not be in labels, or "" when it may.
 func OwnedLabelReason(key string) string {
 	switch {
-	case strings.HasPrefix(key, PSAPrefix):
+	case strings.HasPrefix(key, contract.PodSecurityPrefix):
 		return "the provider sets the Pod Security labels from pod_security: remove it from labels and set pod_security instead"
-	case key == clients.ManagedByLabel || key == PartOfLabel:
+	case key == contract.ManagedByLabel || key == contract.PartOfLabel:
 		return "the provider sets it to mark the namespace as its own: remove it from labels"
-	case key == NamespaceNameLabel:
+	case key == contract.NamespaceNameLabel:
 		return "Kubernetes sets it to the namespace's name: remove it from labels"
 	}
 	return ""
 }
 
 func commonLabels(component string) map[string]any {
-	l := map[string]any{clients.ManagedByLabel: clients.ManagedByValue, PartOfLabel: PartOfValue}
+	l := map[string]any{contract.ManagedByLabel: contract.ManagedByValue, contract.PartOfLabel: contract.PartOfValue}
 	if component != "" {
-		l[ComponentLabel] = component
+		l[contract.ComponentLabel] = component
 	}
 	return l
 }
@@ -189,7 +184,7 @@ func PodSecurityFrom(labels map[string]string) string {
 	consistent := enforce != "" && labels[PSAAudit] == enforce && labels[PSAWarn] == enforce && labels[PSAEnforceVersion] == PSAVersion
 	var extra []string
 	for k := range labels {
-		if strings.HasPrefix(k, PSAPrefix) && k != PSAEnforce && k != PSAEnforceVersion && k != PSAAudit && k != PSAWarn {
+		if strings.HasPrefix(k, contract.PodSecurityPrefix) && k != PSAEnforce && k != PSAEnforceVersion && k != PSAAudit && k != PSAWarn {
 			extra = append(extra, k)
 		}
 	}
@@ -198,9 +193,9 @@ func PodSecurityFrom(labels map[string]string) string {
 	}
 	show := func(k string) string {
 		if v, ok := labels[k]; ok {
-			return strings.TrimPrefix(k, PSAPrefix) + "=" + v
+			return strings.TrimPrefix(k, contract.PodSecurityPrefix) + "=" + v
 		}
-		return strings.TrimPrefix(k, PSAPrefix) + " unset"
+		return strings.TrimPrefix(k, contract.PodSecurityPrefix) + " unset"
 	}
 	parts := []string{show(PSAEnforce), show(PSAEnforceVersion), show(PSAAudit), show(PSAWarn)}
 	slices.Sort(extra)
@@ -228,7 +223,7 @@ func (s Spec) ExtraLabels(live map[string]string) []string {
 	want := s.NamespaceLabels()
 	var out []string
 	for k := range live {
-		if _, ok := want[k]; !ok && k != NamespaceNameLabel {
+		if _, ok := want[k]; !ok && k != contract.NamespaceNameLabel {
 			out = append(out, k)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 func seed() Spec {
@@ -66,11 +67,11 @@ func TestGatewayObjects(t *testing.T) {
 		t.Errorf("RoleBinding = %+v", rb)
 	}
 	for _, o := range []*unstructured.Unstructured{s.NamespaceObject(), s.ServiceAccount(), s.Role(), s.RoleBinding()} {
-		if !clients.OwnedBy(o) || o.GetLabels()[PartOfLabel] != PartOfValue {
+		if !clients.OwnedBy(o) || o.GetLabels()[contract.PartOfLabel] != contract.PartOfValue {
 			t.Errorf("%s %s labels = %v", o.GetKind(), o.GetName(), o.GetLabels())
 		}
 	}
-	if s.ServiceAccount().GetLabels()[ComponentLabel] != GatewayComponent {
+	if s.ServiceAccount().GetLabels()[contract.ComponentLabel] != GatewayComponent {
 		t.Error("the ServiceAccount is not marked as the gateway's, so import cannot find it")
 	}
 }
@@ -144,7 +145,7 @@ func TestPodSecurityFrom(t *testing.T) {
 		t.Errorf("audit drift read as %q", got)
 	}
 	extra := base("restricted")
-	extra[PSAPrefix+"warn-version"] = "v1.30"
+	extra[contract.PodSecurityPrefix+"warn-version"] = "v1.30"
 	if got := PodSecurityFrom(extra); got != "drifted: enforce=restricted, enforce-version=latest, audit=restricted, warn=restricted, warn-version=v1.30" {
 		t.Errorf("extra label read as %q", got)
 	}
@@ -156,9 +157,9 @@ func TestPodSecurityFrom(t *testing.T) {
 func TestUserAndExtraLabels(t *testing.T) {
 	s := seed()
 	live := s.NamespaceLabels()
-	live[NamespaceNameLabel] = "octollm"
+	live[contract.NamespaceNameLabel] = "octollm"
 	live["istio-injection"] = "enabled"
-	live[PSAPrefix+"audit-version"] = "v1.29"
+	live[contract.PodSecurityPrefix+"audit-version"] = "v1.29"
 	user := UserLabels(live)
 	if len(user) != 2 || user["octollm.dev/team"] != "llm" || user["istio-injection"] != "enabled" {
 		t.Errorf("UserLabels = %v", user)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -18,6 +17,7 @@ import (
 	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -237,7 +237,7 @@ func (r *platformResource) Create(ctx context.Context, req resource.CreateReques
 	if live != nil && !clients.OwnedBy(live) {
 		resp.Diagnostics.AddAttributeError(path.Root("namespace"), "Namespace "+s.Namespace+" already exists",
 			fmt.Sprintf("namespace %s is not managed by terraform-provider-octollm (no %s=%s label), so it is not taken over: import it with "+
-				"`terraform import octollm_platform.<name> %s`, or choose another namespace.", s.Namespace, clients.ManagedByLabel, clients.ManagedByValue, s.Namespace))
+				"`terraform import octollm_platform.<name> %s`, or choose another namespace.", s.Namespace, contract.ManagedByLabel, contract.ManagedByValue, s.Namespace))
 		return
 	}
 	if live != nil && live.GetDeletionTimestamp() != nil {
@@ -434,7 +434,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 		Labels:                types.MapNull(types.StringType),
 		NetworkPolicy:         importNetwork(ctx, k, req.ID, &resp.Diagnostics),
 		DeletionProtection:    types.BoolValue(true),
-		Timeouts:              timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"delete": types.StringType})},
+		Timeouts:              tfvalue.NullTimeouts(timeouts.Opts{Delete: true}),
 	}
 	found, d := readInto(ctx, k, &m)
 	resp.Diagnostics.Append(d...)
@@ -451,7 +451,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 // provider labelled as the gateway's, else the default name.
 func gatewayServiceAccount(ctx context.Context, k *clients.Kube, namespace string) (string, error) {
 	var list *unstructured.UnstructuredList
-	selector := clients.ManagedByLabel + "=" + clients.ManagedByValue + "," + ComponentLabel + "=" + GatewayComponent
+	selector := contract.ManagedByLabel + "=" + contract.ManagedByValue + "," + contract.ComponentLabel + "=" + GatewayComponent
 	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
 		var err error
 		list, err = k.Dynamic.Resource(ServiceAccountResource).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})

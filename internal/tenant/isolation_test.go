@@ -12,9 +12,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
-	"github.com/octollm/terraform-provider-octollm/internal/tenant"
+	"github.com/octollm/terraform-provider-octollm/internal/tenant/tenanttest"
 )
 
+// TestAccTenant_isolationMatrix runs the matrix over two tenants, or over
+// OCTOLLM_ISOLATION_TENANTS of them (bench/tenants runs ten).
 func TestAccTenant_isolationMatrix(t *testing.T) {
 	e := newEnv(t)
 	n := 2
@@ -39,14 +41,14 @@ func TestAccTenant_isolationMatrix(t *testing.T) {
 			Config: e.config(tenants...),
 			Check: func(*terraform.State) error {
 				return eventually(func() error {
-					wrong, err := tenant.IsolationMatrix(context.Background(), e.kube, e.platform, names)
+					wrong, err := tenanttest.IsolationMatrix(context.Background(), e.kube, e.platform, names)
 					if err != nil {
 						return err
 					}
 					if len(wrong) > 0 {
 						return fmt.Errorf("isolation violated:\n  %s", strings.Join(wrong, "\n  "))
 					}
-					t.Logf("isolation matrix: %d tenants, %d SubjectAccessReviews, 0 violations", n, tenant.IsolationChecks(n))
+					t.Logf("isolation matrix: %d tenants, %d SubjectAccessReviews, 0 violations", n, tenanttest.IsolationChecks(n))
 					return nil
 				})
 			},

@@ -40,13 +40,7 @@ var (
 
 // Labels, annotations and object names.
 const (
-	TenantLabel          = contract.TenantLabel
-	TierLabel            = contract.TierLabel
-	KindLabel            = contract.KindLabel
-	APIKeyKind           = contract.KindAPIKey
-	PartOfLabel          = contract.PartOfLabel
 	DisplayNameAnno      = "octollm.io/display-name"
-	RetentionAnno        = contract.DataRetentionAnnotation
 	NamespacePrefix      = "tenant-"
 	QuotaName            = "tenant-quota"
 	LimitRangeName       = "tenant-defaults"
@@ -59,8 +53,6 @@ const (
 	KeyPrefix            = contract.APIKeyPrefix
 	MaxNameLength        = 40
 	SpecKey              = contract.KeySecretRecord
-	NamespaceNameLabel   = "kubernetes.io/metadata.name"
-	podSecurityPrefix    = "pod-security.kubernetes.io/"
 	restricted           = "restricted"
 	containerDefaultCPU  = "500m"
 	containerDefaultMem  = "512Mi"
@@ -201,9 +193,9 @@ func KeyID(key string) string { return "ollmk_" + KeyHash(key)[:apiKeyIDHexLengt
 
 func labels(s Spec) map[string]any {
 	return map[string]any{
-		clients.ManagedByLabel: clients.ManagedByValue,
-		PartOfLabel:            contract.PartOfValue,
-		TenantLabel:            s.Name,
+		contract.ManagedByLabel: contract.ManagedByValue,
+		contract.PartOfLabel:    contract.PartOfValue,
+		contract.TenantLabel:    s.Name,
 	}
 }
 
@@ -228,12 +220,12 @@ func object(apiVersion, kind string, metadata map[string]any, fields map[string]
 func (s Spec) NamespaceObject() *unstructured.Unstructured {
 	m := meta(Namespace(s.Name), "", s)
 	l := m["labels"].(map[string]any)
-	l[TierLabel] = s.Tier
+	l[contract.TierLabel] = s.Tier
 	for _, mode := range []string{"enforce", "audit", "warn"} {
-		l[podSecurityPrefix+mode] = restricted
+		l[contract.PodSecurityPrefix+mode] = restricted
 	}
-	l[podSecurityPrefix+"enforce-version"] = "latest"
-	m["annotations"] = map[string]any{DisplayNameAnno: s.DisplayName, RetentionAnno: fmt.Sprint(s.DataRetentionDays)}
+	l[contract.PodSecurityPrefix+"enforce-version"] = "latest"
+	m["annotations"] = map[string]any{DisplayNameAnno: s.DisplayName, contract.DataRetentionAnnotation: fmt.Sprint(s.DataRetentionDays)}
 	return object("v1", "Namespace", m, nil)
 }
 
@@ -270,7 +262,7 @@ func (s Spec) NetworkPolicies() []*unstructured.Unstructured {
 			"egress":  []any{map[string]any{"to": []any{map[string]any{"podSelector": all}}}}}),
 		netpol(s, FromPlatformPolicy, map[string]any{"podSelector": all, "policyTypes": []any{"Ingress"},
 			"ingress": []any{map[string]any{"from": []any{map[string]any{"namespaceSelector": map[string]any{
-				"matchLabels": map[string]any{NamespaceNameLabel: s.PlatformNamespace}}}}}}}),
+				"matchLabels": map[string]any{contract.NamespaceNameLabel: s.PlatformNamespace}}}}}}}),
 		netpol(s, DNSPolicy, map[string]any{"podSelector": all, "policyTypes": []any{"Egress"},
 			"egress": []any{map[string]any{"ports": []any{
 				map[string]any{"protocol": "UDP", "port": int64(53)}, map[string]any{"protocol": "TCP", "port": int64(53)}}}}}),
@@ -350,7 +342,7 @@ func (s Spec) KeySecret() (*unstructured.Unstructured, error) {
 	models, _ := json.Marshal(sortedCopy(s.AllowedModels))
 	quota, _ := json.Marshal(s.Quota)
 	m := meta(SecretName(s.Name), s.PlatformNamespace, s)
-	m["labels"].(map[string]any)[KindLabel] = APIKeyKind
+	m["labels"].(map[string]any)[contract.KindLabel] = contract.KindAPIKey
 	enc := func(v string) string { return base64.StdEncoding.EncodeToString([]byte(v)) }
 	return object("v1", "Secret", m, map[string]any{"type": "Opaque", "data": map[string]any{
 		contract.KeySecretKeyID:         enc(s.APIKeyID),

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 func acme() Spec {
@@ -49,7 +51,7 @@ func TestNamespaceObject(t *testing.T) {
 			t.Errorf("label %s = %q, want %q", k, l[k], v)
 		}
 	}
-	if ns.GetName() != "tenant-acme" || ns.GetAnnotations()[RetentionAnno] != "30" || ns.GetAnnotations()[DisplayNameAnno] != "Acme Corp" {
+	if ns.GetName() != "tenant-acme" || ns.GetAnnotations()[contract.DataRetentionAnnotation] != "30" || ns.GetAnnotations()[DisplayNameAnno] != "Acme Corp" {
 		t.Errorf("namespace = %v", ns.Object)
 	}
 }
@@ -61,7 +63,7 @@ func TestKeySecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sec.GetNamespace() != "octollm" || sec.GetName() != "octollm-tenant-acme-key" || sec.GetLabels()[KindLabel] != APIKeyKind {
+	if sec.GetNamespace() != "octollm" || sec.GetName() != "octollm-tenant-acme-key" || sec.GetLabels()[contract.KindLabel] != contract.KindAPIKey {
 		t.Fatalf("secret = %v", sec.Object)
 	}
 	data, _, _ := unstructured.NestedStringMap(sec.Object, "data")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/catalog"
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -350,11 +351,11 @@ func (r *tenantResource) claimable(ctx context.Context, k *clients.Kube, name st
 			d.AddError("Cannot read "+o.gvr.Resource+" "+o.name, err.Error())
 			return false
 		}
-		if live != nil && (!clients.OwnedBy(live) || live.GetLabels()[TenantLabel] != name) {
+		if live != nil && (!clients.OwnedBy(live) || live.GetLabels()[contract.TenantLabel] != name) {
 			d.AddAttributeError(path.Root("name"), "Tenant objects already exist",
 				fmt.Sprintf("name: %s %s already exists and is not this provider's tenant %q (it lacks the labels %s=%s and %s=%s). "+
 					"Choose another name, delete the object, or import an existing tenant with `terraform import octollm_tenant.<name> %s`.",
-					strings.TrimSuffix(o.gvr.Resource, "s"), o.name, name, clients.ManagedByLabel, clients.ManagedByValue, TenantLabel, name, name))
+					strings.TrimSuffix(o.gvr.Resource, "s"), o.name, name, contract.ManagedByLabel, contract.ManagedByValue, contract.TenantLabel, name, name))
 			return false
 		}
 	}
@@ -714,7 +715,7 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.AddError("Cannot import tenant "+req.ID, err.Error())
 		return
 	}
-	if secret == nil || !clients.OwnedBy(secret) || secret.GetLabels()[TenantLabel] != req.ID {
+	if secret == nil || !clients.OwnedBy(secret) || secret.GetLabels()[contract.TenantLabel] != req.ID {
 		resp.Diagnostics.AddError("Cannot import tenant "+req.ID,
 			fmt.Sprintf("there is no tenant %q: the Secret %s/%s that records it does not exist or is not this provider's. Check the name and the provider's namespace (OCTOLLM_NAMESPACE).",
 				req.ID, r.backends.Config.Namespace, SecretName(req.ID)))
@@ -758,7 +759,7 @@ func modelFromRecord(rec Spec) model {
 		APIKeyVersion: types.Int64Value(rec.APIKeyVersion), DeletionProtection: types.BoolValue(true),
 		Namespace: types.StringValue(Namespace(rec.Name)), APIKey: types.StringNull(), APIKeyID: types.StringValue(rec.APIKeyID),
 		StripeCustomerID: types.StringNull(), StripeSubscriptionID: types.StringNull(), SyncStatus: types.StringValue(InSync),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})},
+		Timeouts: tfvalue.NullTimeouts(timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 	if len(rec.QuotaFields) > 0 {
 		set := map[string]bool{}

@@ -8,13 +8,13 @@ import (
 	stripeclient "github.com/stripe/stripe-go/v76/client"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/contract"
 )
 
 // Stripe metadata on a tenant's customer and subscription; adoption after a crash finds them by it.
 const (
-	TenantMetadata    = "octollm_tenant"
-	PlanMetadata      = "octollm_billing_plan_id"
-	ManagedByMetadata = "managed_by"
+	TenantMetadata = "octollm_tenant"
+	PlanMetadata   = "octollm_billing_plan_id"
 )
 
 // billingOps performs a tenant's Stripe writes. Each create first looks for the object an
@@ -30,7 +30,7 @@ type billingOps struct {
 }
 
 func (o billingOps) metadata() map[string]string {
-	return map[string]string{TenantMetadata: o.tenant, ManagedByMetadata: clients.ManagedByValue}
+	return map[string]string{TenantMetadata: o.tenant, contract.ManagedByMetadata: contract.ManagedByValue}
 }
 
 // ensureCustomer returns the tenant's live customer, creating it if needed, and brings its

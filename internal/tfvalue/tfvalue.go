@@ -5,6 +5,8 @@ package tfvalue
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -20,6 +22,26 @@ type Value interface {
 
 // Known reports whether v is set and known at plan time.
 func Known(v Value) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// OptString is s as an optional attribute's value: null when s is empty.
+func OptString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// NullTimeouts is an unset timeouts block of the shape timeouts.Block(ctx, o) declares, for a
+// state written without a configuration (import).
+func NullTimeouts(o timeouts.Opts) timeouts.Value {
+	t := map[string]attr.Type{}
+	for name, on := range map[string]bool{"create": o.Create, "read": o.Read, "update": o.Update, "delete": o.Delete} {
+		if on {
+			t[name] = types.StringType
+		}
+	}
+	return timeouts.Value{Object: types.ObjectNull(t)}
+}
 
 // StringMap returns a known map(string) attribute as a Go map; null or unknown is empty.
 func StringMap(ctx context.Context, m types.Map, d *diag.Diagnostics) map[string]string {

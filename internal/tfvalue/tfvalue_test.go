@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -46,5 +47,27 @@ func TestConfigGet_unknownBlock(t *testing.T) {
 	})}
 	if !tfvalue.ConfigGet(ctx, known, &m, &d) || d.HasError() || len(m.Items) != 1 || m.Items[0].Key.ValueString() != "a" {
 		t.Fatalf("known block: %v %+v", d, m)
+	}
+}
+
+// An imported resource's unset timeouts block has the type its schema declares, or the state
+// could not be written.
+func TestNullTimeouts_matchesTheSchemaBlock(t *testing.T) {
+	ctx := context.Background()
+	for _, o := range []timeouts.Opts{{Delete: true}, {Create: true, Update: true}, {Create: true, Update: true, Delete: true}} {
+		got := tfvalue.NullTimeouts(o)
+		if !got.IsNull() || !got.Type(ctx).Equal(timeouts.Block(ctx, o).Type()) {
+			t.Errorf("NullTimeouts(%+v) = %v of %v, want null of %v", o, got, got.Type(ctx), timeouts.Block(ctx, o).Type())
+		}
+	}
+}
+
+// OptString is null for the empty string (an unset optional attribute) and the string otherwise.
+func TestOptString(t *testing.T) {
+	if v := tfvalue.OptString(""); !v.IsNull() {
+		t.Errorf(`OptString("") = %v, want null`, v)
+	}
+	if v := tfvalue.OptString("x"); v.ValueString() != "x" || v.IsNull() {
+		t.Errorf(`OptString("x") = %v, want "x"`, v)
 	}
 }

@@ -430,7 +430,7 @@ func loadObjects(ctx context.Context, kubeconfig string, o options) ([]string, e
 			return nil, fmt.Errorf("route ConfigMap %s: %w", cm.Name, err)
 		}
 		if doc.EffectiveModel != servedModel || doc.Models[servedModel].Provider != "openai" || cm.Labels[contract.KindLabel] != contract.KindModelRoute ||
-			cm.Labels[clients.ManagedByLabel] != clients.ManagedByValue || cm.Name != contract.RouteConfigMapName(doc.Tenant, doc.Name) {
+			cm.Labels[contract.ManagedByLabel] != contract.ManagedByValue || cm.Name != contract.RouteConfigMapName(doc.Tenant, doc.Name) {
 			return nil, fmt.Errorf("route ConfigMap %s: effective_model %q, %s price sheet %+v, labels %v: not the route this benchmark needs",
 				cm.Name, doc.EffectiveModel, servedModel, doc.Models[servedModel], cm.Labels)
 		}
@@ -489,7 +489,7 @@ func checkSecret(secret *unstructured.Unstructured, name string) error {
 		return err
 	}
 	l := secret.GetLabels()
-	if secret.GetName() != contract.KeySecretName(name) || l[contract.KindLabel] != contract.KindAPIKey || l[clients.ManagedByLabel] != clients.ManagedByValue ||
+	if secret.GetName() != contract.KeySecretName(name) || l[contract.KindLabel] != contract.KindAPIKey || l[contract.ManagedByLabel] != contract.ManagedByValue ||
 		k.Record.Billing != nil || k.Record.Quota.RequestsPerMinute < 10_000_000 || !slices.Contains(k.Record.AllowedModels, servedModel) {
 		return fmt.Errorf("key Secret %s (labels %v, record %+v) is not the tenant this benchmark needs", secret.GetName(), l, k.Record)
 	}

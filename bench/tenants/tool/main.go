@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/octollm/terraform-provider-octollm/internal/tenant"
+	"github.com/octollm/terraform-provider-octollm/internal/tenant/tenanttest"
 )
 
 func names(n int) []string {
@@ -120,11 +121,11 @@ func check(n int, platform string) error {
 	if n > 20 { // the matrix grows as n squared: check a sample of 10 against each other and the platform
 		checked = checked[:10]
 	}
-	wrong, err := tenant.IsolationMatrix(context.Background(), kube, platform, checked)
+	wrong, err := tenanttest.IsolationMatrix(context.Background(), kube, platform, checked)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%d of %d tenants checked, %d SubjectAccessReviews, %d violations\n", len(checked), n, tenant.IsolationChecks(len(checked)), len(wrong))
+	fmt.Printf("%d of %d tenants checked, %d SubjectAccessReviews, %d violations\n", len(checked), n, tenanttest.IsolationChecks(len(checked)), len(wrong))
 	for _, w := range wrong {
 		fmt.Println("  " + w)
 	}

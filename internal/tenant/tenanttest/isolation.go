@@ -1,4 +1,6 @@
-package tenant
+// Package tenanttest checks tenants the way their users would notice: the isolation matrix
+// the tenant acceptance tests and bench/tenants run. Only tests and benchmarks import it.
+package tenanttest
 
 import (
 	"context"
@@ -7,6 +9,8 @@ import (
 	authorizationv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/octollm/terraform-provider-octollm/internal/tenant"
 )
 
 // principal is someone a tenant's RBAC grants something to.
@@ -17,7 +21,7 @@ type principal struct {
 
 // principals are a tenant's admins and its workload ServiceAccount.
 func principals(name string) []principal {
-	sa, groups := serviceAccount(Namespace(name), WorkloadName)
+	sa, groups := serviceAccount(tenant.Namespace(name), tenant.WorkloadName)
 	return []principal{
 		{"admin of " + name, "admin@" + name + ".example", []string{"system:authenticated"}},
 		{"workload of " + name, sa, groups},
@@ -46,7 +50,7 @@ func IsolationMatrix(ctx context.Context, kube kubernetes.Interface, platform st
 	for _, name := range tenants {
 		for _, p := range principals(name) {
 			for _, a := range own {
-				ok, err := can(ctx, kube, p.user, p.groups, Namespace(name), a.verb, a.group, a.resource)
+				ok, err := can(ctx, kube, p.user, p.groups, tenant.Namespace(name), a.verb, a.group, a.resource)
 				if err != nil {
 					return nil, err
 				}
@@ -57,7 +61,7 @@ func IsolationMatrix(ctx context.Context, kube kubernetes.Interface, platform st
 			others := []string{platform}
 			for _, other := range tenants {
 				if other != name {
-					others = append(others, Namespace(other))
+					others = append(others, tenant.Namespace(other))
 				}
 			}
 			for _, ns := range others {
@@ -75,9 +79,6 @@ func IsolationMatrix(ctx context.Context, kube kubernetes.Interface, platform st
 	}
 	return wrong, nil
 }
-
-// TestAccTenant_isolationMatrix runs the matrix over two tenants, or over
-// OCTOLLM_ISOLATION_TENANTS of them (bench/tenant-isolation runs ten).
 
 // IsolationChecks is the number of SubjectAccessReviews IsolationMatrix asks for n tenants.
 func IsolationChecks(n int) int { return n * 2 * (len(own) + n*len(foreign)) }
