@@ -31,7 +31,7 @@ require (
 	sigs.k8s.io/yaml v1.6.0
 )
 
-require github.com/hashicorp/terraform-plugin-log v0.11.0 // indirect
+require github.com/hashicorp/terraform-plugin-log v0.11.0
 
 require (
 	cloud.google.com/go/auth v0.24.1-0.20261001053825-dbc26066f70a // indirect
