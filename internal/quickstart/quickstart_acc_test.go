@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,9 +61,15 @@ func (d *demo) output(t *testing.T, format, name string) string {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), filepath.Join(d.root, "bin", "tofu"), "-chdir="+filepath.Join(d.root, "examples", "quickstart"),
 		"output", "-state="+d.state, format, name)
-	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir)
+	// As the README has users do: with demo.sh's dev_overrides, since the committed lock file
+	// names a release of the provider that this machine has not installed.
+	cmd.Env = append(os.Environ(), "TF_DATA_DIR="+d.dataDir, "TF_CLI_CONFIG_FILE="+filepath.Join(d.dir, "dev.tfrc"))
 	out, err := cmd.Output()
 	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Fatalf("tofu output %s %s: %v\n%s", format, name, err, exit.Stderr)
+		}
 		t.Fatalf("tofu output %s %s: %v", format, name, err)
 	}
 	return string(out)
