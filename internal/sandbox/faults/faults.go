@@ -258,15 +258,26 @@ type settingsJSON struct {
 // A nil Injector's handler reports zero settings and refuses PUT with 409 Conflict, since there is
 // nothing to change.
 func (i *Injector) ControlHandler() http.Handler {
+	return controlHandler(i != nil, "fault injection is not enabled on this emulator", i.applyJSON, func() any {
+		cur := i.Settings()
+		latency := cur.Latency.String()
+		return settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency, Only: &cur.Only}
+	})
+}
+
+// controlHandler is the fault API every injector serves: GET (and HEAD) answers current() as
+// JSON; PUT applies the body with apply (400 with its error) and answers the new settings, or
+// 409 with disabled when there is no injector to change; other methods get 405.
+func controlHandler(enabled bool, disabled string, apply func(*http.Request) error, current func() any) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 		case http.MethodPut:
-			if i == nil {
-				http.Error(w, "fault injection is not enabled on this emulator", http.StatusConflict)
+			if !enabled {
+				http.Error(w, disabled, http.StatusConflict)
 				return
 			}
-			if err := i.applyJSON(r); err != nil {
+			if err := apply(r); err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
@@ -275,20 +286,26 @@ func (i *Injector) ControlHandler() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		cur := i.Settings()
-		latency := cur.Latency.String()
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency, Only: &cur.Only})
+		_ = json.NewEncoder(w).Encode(current())
 	})
+}
+
+// decodeSettings reads a PUT body of at most 64 KiB into body, refusing unknown fields.
+func decodeSettings(r *http.Request, body any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(body); err != nil {
+		return fmt.Errorf("decoding settings: %w", err)
+	}
+	return nil
 }
 
 // applyJSON applies a PUT body to i.
 func (i *Injector) applyJSON(r *http.Request) error {
 	var body settingsJSON
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return fmt.Errorf("decoding settings: %w", err)
+	if err := decodeSettings(r, &body); err != nil {
+		return err
 	}
 	// Hold the lock across read-modify-write so concurrent PUTs of different fields both land.
 	i.mu.Lock()

@@ -396,23 +396,7 @@ type kubeSettingsJSON struct {
 // A nil KubeInjector's handler reports zero settings and refuses PUT with 409 Conflict: the proxy
 // is only in the apiserver's path when the sandbox started with OCTOLLM_SANDBOX_KUBE_FAULT_ERROR_RATE.
 func (k *KubeInjector) ControlHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-		case http.MethodPut:
-			if k == nil {
-				http.Error(w, "apiserver faults are not enabled: start the sandbox with OCTOLLM_SANDBOX_KUBE_FAULT_ERROR_RATE set (0 is enough)", http.StatusConflict)
-				return
-			}
-			if err := k.applyJSON(r); err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-		default:
-			w.Header().Set("Allow", "GET, HEAD, PUT")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
+	return controlHandler(k != nil, "apiserver faults are not enabled: start the sandbox with OCTOLLM_SANDBOX_KUBE_FAULT_ERROR_RATE set (0 is enough)", k.applyJSON, func() any {
 		cur := k.Settings()
 		kinds, verbs := cur.Kinds, cur.Verbs
 		if kinds == nil {
@@ -421,20 +405,17 @@ func (k *KubeInjector) ControlHandler() http.Handler {
 		if verbs == nil {
 			verbs = []string{}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(kubeSettingsJSON{
+		return kubeSettingsJSON{
 			ErrorRate: &cur.ErrorRate, Kinds: &kinds, Verbs: &verbs, PathPrefix: &cur.PathPrefix,
 			RetryAfter: &cur.RetryAfter, Injected: k.Injected(),
-		})
+		}
 	})
 }
 
 func (k *KubeInjector) applyJSON(r *http.Request) error {
 	var body kubeSettingsJSON
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return fmt.Errorf("decoding settings: %w", err)
+	if err := decodeSettings(r, &body); err != nil {
+		return err
 	}
 	if body.Injected != nil {
 		return errors.New("injected is read-only")
