@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,8 +37,9 @@ var eventNames = []string{EventAPICalls, EventLLMTokens, EventComputeSeconds}
 type faultMiddleware struct {
 	next  http.Handler
 	mu    sync.Mutex
-	fail  []int // statuses to answer, one per request, before anything reaches Stripe
-	lose  int   // requests to pass to Stripe whose answer is then replaced by a 500
+	fail  []int           // statuses to answer, one per request, before anything reaches Stripe
+	lose  int             // first attempts to pass to Stripe whose answer is then replaced by a 500
+	seen  map[string]bool // identifiers that reached the middleware, so a retry is never "lost" again
 	delay atomic.Int64
 	down  atomic.Bool // answer 503 to everything
 	posts atomic.Int64
@@ -49,6 +51,14 @@ func (f *faultMiddleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.posts.Add(1)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeStripeErr(w, http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	form, _ := url.ParseQuery(string(body))
+	id := form.Get("identifier")
 	if d := time.Duration(f.delay.Load()); d > 0 {
 		time.Sleep(d)
 	}
@@ -58,9 +68,16 @@ func (f *faultMiddleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	status, lose := 0, false
+	firstAttempt := !f.seen[id]
+	if f.seen == nil {
+		f.seen = map[string]bool{}
+	}
+	f.seen[id] = true
 	if len(f.fail) > 0 {
 		status, f.fail = f.fail[0], f.fail[1:]
-	} else if f.lose > 0 {
+	} else if f.lose > 0 && firstAttempt {
+		// A retry of a lost event must meet "identifier already exists", not another lost
+		// answer: each lost answer then costs exactly one retry and one duplicate.
 		f.lose--
 		lose = true
 	}
