@@ -21,7 +21,24 @@ trap 'exit 130' INT TERM
 "$SANDBOX" up --dir "$DIR" --bin "$ROOT/bin"
 
 export TF_ACC=1
+export OCTOLLM_RELIABILITY_FULL=1
 export OCTOLLM_SANDBOX_DIR=$DIR
 export TF_ACC_TERRAFORM_PATH=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
-go test -count=1 -p 1 -timeout 30m -v "$@" ./internal/reliability/ | tee "$REPORT" | grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+\S+_test\.go:)'
+LOG=$REPORT.log
+status=0
+go test -count=1 -p 1 -timeout 60m -v "$@" ./internal/reliability/ >"$LOG" 2>&1 || status=$?
+grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+\S+_test\.go:)' "$LOG" || true
+{
+	echo "# Reliability report ($(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+	echo "# Command: make reliability; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)"
+	echo
+	grep -oE 'REPORT R[0-9][^:]*: .*' "$LOG" | sed 's/^REPORT //' | sort -s -k1,1 || echo "(no REPORT lines: see the log below)"
+	echo
+	grep -E '^(--- |ok|FAIL)' "$LOG" || true
+	echo
+	echo "# Full go test -v output"
+	cat "$LOG"
+} >"$REPORT"
+rm -f "$LOG"
 echo "reliability: report in $REPORT"
+exit "$status"

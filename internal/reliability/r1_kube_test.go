@@ -178,5 +178,5 @@ resource "octollm_model_route" "r1" {
 	if len(diffs) > 0 {
 		t.Errorf("objects differ between the runs with and without apiserver faults:\n%s", strings.Join(diffs, "\n"))
 	}
-	t.Logf("R1-lite: %d managed objects, equal with and without 20%% apiserver faults; %d faults injected and retried", len(clean), faults)
+	report(t, "R1-lite", "%d managed objects, equal with and without 20%% apiserver faults; %d faults injected and retried", len(clean), faults)
 }
