@@ -2,7 +2,8 @@
 # Runs `tofu test` in the modules under modules/, with the provider from a directory through
 # dev_overrides (no registry, no `tofu init`). Two kinds of test files:
 #   - plan tests (a file declaring `mock_provider "octollm"`): need no sandbox; run when
-#     OCTOLLM_SANDBOX_DIR is unset;
+#     OCTOLLM_SANDBOX_DIR is unset (examples/environments' once per environment's tfvars file,
+#     with -var-file);
 #   - apply tests (every other file): create a small platform in a running sandbox; run, with
 #     `tofu validate` and `tofu plan -var-file=<env>.tfvars` of the examples/environments root
 #     for every environment's tfvars file, when OCTOLLM_SANDBOX_DIR is set.
@@ -10,8 +11,7 @@
 #   OCTOLLM_SANDBOX_DIR=$PWD/.sandbox scripts/tofu-test.sh [dir...]   # apply tests
 # A dir is relative to the repository, such as modules/platform or
 # examples/environments/dev.tfvars (a tfvars file: its directory planned with it); a bare name
-# means modules/<name>. Default: every module with tests/ (and, with a sandbox, every
-# examples/environments/*.tfvars).
+# means modules/<name>. Default: every module with tests/ and every examples/environments/*.tfvars.
 # Environment:
 #   OCTOLLM_SANDBOX_DIR    the sandbox (its env file points the provider at it)
 #   OCTOLLM_PROVIDER_DIR   holds terraform-provider-octollm; default bin/ (`make build`)
@@ -49,9 +49,8 @@ dirs=()
 for a in "$@"; do [[ $a == */* ]] && dirs+=("$a") || dirs+=("modules/$a"); done
 if ((${#dirs[@]} == 0)); then
 	for d in "$ROOT"/modules/*/tests; do dirs+=("modules/$(basename "$(dirname "$d")")"); done
-	if [[ -n $SANDBOX ]]; then
-		for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
-	fi
+	# The environments root: its plan tests with each tfvars file, or each planned in the sandbox.
+	for f in "$ROOT"/examples/environments/*.tfvars; do dirs+=("examples/environments/$(basename "$f")"); done
 fi
 status=0
 for rel in "${dirs[@]}"; do
@@ -66,7 +65,9 @@ for rel in "${dirs[@]}"; do
 	# A root's committed .terraform.lock.hcl stays (dev_overrides does not check it).
 	had_lock=0
 	[[ -f $dir/.terraform.lock.hcl ]] && had_lock=1
-	if [[ -d $dir/tests ]]; then
+	# A tfvars target runs its root's plan tests with that file (no sandbox), or plans the root
+	# against the sandbox (below).
+	if [[ -d $dir/tests && (-z $SANDBOX || ${#varfile[@]} -eq 0) ]]; then
 		# The files of this pass: mock_provider files without a sandbox, the others with one.
 		files=()
 		for f in "$dir"/tests/*.tftest.hcl; do
@@ -79,7 +80,7 @@ for rel in "${dirs[@]}"; do
 			echo "tofu-test: $rel has no $([[ -n $SANDBOX ]] && echo apply || echo plan) tests"
 			continue
 		fi
-		run=("$TOFU" test -no-color "${files[@]}")
+		run=("$TOFU" test -no-color "${varfile[@]}" "${files[@]}")
 	elif [[ -z $SANDBOX ]]; then
 		echo "tofu-test: $rel needs a sandbox (OCTOLLM_SANDBOX_DIR)" >&2
 		status=1

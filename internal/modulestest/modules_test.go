@@ -122,7 +122,8 @@ func TestTerraformValidate(t *testing.T) {
 
 // TestModulesPlan: every module's plan tests (tests/*.tftest.hcl files with
 // `mock_provider "octollm"`) under OpenTofu: defaults, variable validation and preconditions,
-// with no cluster; every module must have some.
+// with no cluster; every module must have some. Then examples/environments' plan tests with each
+// environment's tfvars file: what the README promises of dev, staging and prod.
 func TestModulesPlan(t *testing.T) {
 	root := unitOnly(t)
 	modules, err := filepath.Glob(filepath.Join(root, "modules", "*", "versions.tf"))
@@ -138,26 +139,54 @@ func TestModulesPlan(t *testing.T) {
 		dir := filepath.Join("modules", filepath.Base(filepath.Dir(m)))
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel() // each module in its own directory, with its own .terraform
-			tests, _ := filepath.Glob(filepath.Join(root, dir, "tests", "*.tftest.hcl"))
-			mocked := false
-			for _, f := range tests {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				mocked = mocked || strings.Contains(string(b), "\nmock_provider \"octollm\"")
-			}
-			if !mocked {
-				t.Fatalf("%s has no plan tests: add tests/plan.tftest.hcl with mock_provider \"octollm\" {}", dir)
-			}
-			cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), dir)
-			cmd.Dir = root
-			cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+tofu)
-			out, err := cmd.CombinedOutput()
-			t.Logf("scripts/tofu-test.sh %s:\n%s", dir, out)
-			if err != nil {
-				t.Fatalf("scripts/tofu-test.sh %s failed: %v", dir, err)
-			}
+			requirePlanTests(t, root, dir)
+			tofuTest(t, root, dir, providerDir, tofu)
 		})
+	}
+	// The environments root: its plan tests once per environment's tfvars file (what the README
+	// promises of dev, staging and prod), one after another in the same directory.
+	envs, err := filepath.Glob(filepath.Join(root, "examples", "environments", "*.tfvars"))
+	if err != nil || len(envs) == 0 {
+		t.Fatalf("no examples/environments/*.tfvars in %s (%v)", root, err)
+	}
+	t.Run("examples/environments", func(t *testing.T) {
+		t.Parallel()
+		requirePlanTests(t, root, filepath.Join("examples", "environments"))
+		for _, e := range envs {
+			t.Run(filepath.Base(e), func(t *testing.T) {
+				tofuTest(t, root, filepath.Join("examples", "environments", filepath.Base(e)), providerDir, tofu)
+			})
+		}
+	})
+}
+
+// requirePlanTests fails unless dir has tests/*.tftest.hcl declaring `mock_provider "octollm"`.
+func requirePlanTests(t *testing.T, root, dir string) {
+	t.Helper()
+	tests, _ := filepath.Glob(filepath.Join(root, dir, "tests", "*.tftest.hcl"))
+	mocked := false
+	for _, f := range tests {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mocked = mocked || strings.Contains(string(b), "\nmock_provider \"octollm\"")
+	}
+	if !mocked {
+		t.Fatalf("%s has no plan tests: add tests/plan.tftest.hcl with mock_provider \"octollm\" {}", dir)
+	}
+}
+
+// tofuTest runs scripts/tofu-test.sh on target (a module, or a root's tfvars file) without a
+// sandbox: its plan tests.
+func tofuTest(t *testing.T, root, target, providerDir, tofu string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "tofu-test.sh"), target)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "OCTOLLM_SANDBOX_DIR=", "OCTOLLM_PROVIDER_DIR="+providerDir, "TF_ACC_TERRAFORM_PATH="+tofu)
+	out, err := cmd.CombinedOutput()
+	t.Logf("scripts/tofu-test.sh %s:\n%s", target, out)
+	if err != nil {
+		t.Fatalf("scripts/tofu-test.sh %s failed: %v", target, err)
 	}
 }
