@@ -236,11 +236,11 @@ func invalidCatalogue() []invalidCase {
 			"No metric to scale on ... set cpu_utilization, memory_utilization, or a metric block"},
 		{"octollm_autoscaling", "metric quantity", hpa("min_replicas = 1\nmax_replicas = 2\nmetric {\n  type = \"Pods\"\n  name = \"task_queue_depth\"\n  average_value = \"ten\"\n}"),
 			`Invalid quantity in metric.average_value ... "ten" is not a Kubernetes quantity`},
-		{"octollm_autoscaling", "HPA and VPA on cpu", hpa(metric+"vertical {\n  update_mode = \"Auto\"\n}"),
+		{"octollm_autoscaling", "HPA and VPA on cpu", hpa(metric + "vertical {\n  update_mode = \"Auto\"\n}"),
 			`VPA and HPA would fight over cpu ... set vertical.update_mode to "Off" or "Initial"`},
-		{"octollm_autoscaling", "PDB with both bounds", hpa(metric+"disruption_budget {\n  min_available = 1\n  max_unavailable = 1\n}"),
+		{"octollm_autoscaling", "PDB with both bounds", hpa(metric + "disruption_budget {\n  min_available = 1\n  max_unavailable = 1\n}"),
 			"Both min_available and max_unavailable ... remove min_available or max_unavailable"},
-		{"octollm_autoscaling", "VPA bounds", hpa(metric+"vertical {\n  min_allowed = { memory = \"16Gi\" }\n  max_allowed = { memory = \"1Gi\" }\n}"),
+		{"octollm_autoscaling", "VPA bounds", hpa(metric + "vertical {\n  min_allowed = { memory = \"16Gi\" }\n  max_allowed = { memory = \"1Gi\" }\n}"),
 			"vertical.min_allowed exceeds max_allowed ... min_allowed.memory (16Gi) is more than max_allowed.memory (1Gi)"},
 
 		// octollm_billing_plan (Stripe)
