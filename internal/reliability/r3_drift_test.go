@@ -273,6 +273,17 @@ resource "octollm_compliance_control" "art25" {
 			}
 			return expect("the admins' subjects", names, []string{"admin@acme.example"})
 		}},
+		{"octollm_tenant.acme", "added", "an ingress rule from every namespace added to the tenant's same-namespace NetworkPolicy", func() error {
+			_, err := kube.NetworkingV1().NetworkPolicies(tenantNS).Patch(ctx, tenant.SameNamespacePolicy, types.JSONPatchType,
+				[]byte(`[{"op":"add","path":"/spec/ingress/-","value":{"from":[{"namespaceSelector":{}}]}}]`), metav1.PatchOptions{FieldManager: "kubectl-patch"})
+			return err
+		}, plancheck.ResourceActionUpdate, func() error {
+			np, err := kube.NetworkingV1().NetworkPolicies(tenantNS).Get(ctx, tenant.SameNamespacePolicy, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			return expect("ingress rules of "+tenant.SameNamespacePolicy, len(np.Spec.Ingress), 1)
+		}},
 		{"octollm_tenant.acme", "deleted", "the tenant's Stripe subscription canceled", func() error {
 			_, err := api.Subscriptions.Cancel(subscription, nil)
 			return err
