@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/octollm/terraform-provider-octollm/internal/platform"
 )
 
 func behaviorBlock(direction string) schema.SingleNestedBlock {
@@ -70,6 +72,7 @@ func resourceSchema() schema.Schema {
 			"namespace": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The workload's namespace; default the provider's `namespace`. Changing it replaces the objects.",
+				Validators:          []validator.String{platform.NamespaceValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"min_replicas": schema.Int64Attribute{

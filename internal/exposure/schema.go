@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/octollm/terraform-provider-octollm/internal/platform"
 )
 
 func resourceSchema(ctx context.Context) schema.Schema {
@@ -45,6 +47,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"namespace": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The Service's namespace, where the objects go; default the provider's `namespace`. Changing it replaces them.",
+				Validators:          []validator.String{platform.NamespaceValidator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"service_name": schema.StringAttribute{

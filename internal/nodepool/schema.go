@@ -117,6 +117,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Kubernetes labels for the pool's nodes, besides `workload-type`.",
+				Validators:          []validator.Map{nodeLabelsValidator{}},
 			},
 			"node_locations": schema.ListAttribute{
 				Optional: true, Computed: true,
@@ -165,10 +166,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Kubernetes taints for the pool's nodes, besides the workload-type taint.",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"key": schema.StringAttribute{Required: true, MarkdownDescription: "Taint key."},
+						"key": schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{taintPartValidator{key: true}}},
 						"value": schema.StringAttribute{
 							Optional: true, Computed: true, Default: stringdefault.StaticString(""),
 							MarkdownDescription: "Taint value.",
+							Validators:          []validator.String{taintPartValidator{}},
 						},
 						"effect": schema.StringAttribute{
 							Required:            true,
