@@ -39,37 +39,29 @@ func (k *Kube) DeleteNamespace(ctx context.Context, name string) error {
 	return k.WaitNamespaceGone(ctx, name)
 }
 
-// WaitNamespaceGone waits until a (Terminating) namespace no longer exists.
+// WaitNamespaceGone waits until a (Terminating) namespace no longer exists, or returns a
+// *NamespaceStuckError when ctx ends first.
 func (k *Kube) WaitNamespaceGone(ctx context.Context, name string) error {
-	start := time.Now()
-	progress := StartProgress(ctx, "namespace "+name+" to be deleted")
 	var last *unstructured.Unstructured
-	for {
+	err := Poll(ctx, "namespace "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
 		live, err := k.Get(ctx, NamespaceResource, "", name)
 		switch {
-		case err != nil && ctx.Err() == nil:
-			return err
-		case err == nil && live == nil:
-			progress.Done(ctx)
-			return nil
-		case err == nil:
-			last = live
-			progress.Tick(ctx, NamespaceBlockers(live))
+		case err != nil:
+			return false, "", err
+		case live == nil:
+			return true, "", nil
 		}
-		if ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(NextPoll(time.Since(start))):
-			}
+		last = live
+		return false, NamespaceBlockers(live), nil
+	})
+	if err != nil && ctx.Err() != nil {
+		blockers := "it was never read back"
+		if last != nil {
+			blockers = NamespaceBlockers(last)
 		}
-		if ctx.Err() != nil {
-			blockers := "it was never read back"
-			if last != nil {
-				blockers = NamespaceBlockers(last)
-			}
-			return &NamespaceStuckError{Name: name, Blockers: blockers}
-		}
+		return &NamespaceStuckError{Name: name, Blockers: blockers}
 	}
+	return err
 }
 
 // NamespaceBlockers says what keeps a Terminating namespace: its finalizers and the conditions

@@ -334,24 +334,19 @@ func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
 // waitForRollout waits until the Deployment has observed generation, every replica is updated
 // and available, and Available is true; on timeout it says why pods are not running.
 func waitForRollout(ctx context.Context, k *clients.Kube, s Spec, generation int64) error {
-	cs := k.Clientset
-	start := time.Now()
-	progress := clients.StartProgress(ctx, "the rollout of Deployment "+s.Namespace+"/"+s.Name)
-	for {
-		dep, err := cs.AppsV1().Deployments(s.Namespace).Get(ctx, s.Name, metav1.GetOptions{})
-		if err == nil && rolledOut(dep, generation) {
-			progress.Done(ctx)
-			return nil
+	var dep *appsv1.Deployment
+	err := clients.Poll(ctx, "the rollout of Deployment "+s.Namespace+"/"+s.Name, func(ctx context.Context) (bool, string, error) {
+		d, err := k.Clientset.AppsV1().Deployments(s.Namespace).Get(ctx, s.Name, metav1.GetOptions{})
+		if err != nil {
+			return false, "", nil //nolint:nilerr // read again at the next poll; the timeout's message says what is wrong
 		}
-		if err == nil {
-			progress.Tick(ctx, fmt.Sprintf("%d of %d replicas updated, %d available", dep.Status.UpdatedReplicas, ptrOr(dep.Spec.Replicas, 1), dep.Status.AvailableReplicas))
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s; raise timeouts.create/update if it only needs longer", rolloutProblem(context.Background(), k, s, dep))
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+		dep = d
+		return rolledOut(dep, generation), fmt.Sprintf("%d of %d replicas updated, %d available", dep.Status.UpdatedReplicas, ptrOr(dep.Spec.Replicas, 1), dep.Status.AvailableReplicas), nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s; raise timeouts.create/update if it only needs longer", rolloutProblem(context.Background(), k, s, dep))
 	}
+	return nil
 }
 
 func ptrOr(p *int32, def int32) int32 {
