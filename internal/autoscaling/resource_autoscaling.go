@@ -295,7 +295,7 @@ func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
 }
 
 func (r *autoscalingResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_autoscaling", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_autoscaling", d)
 }
 
 // specOf turns a planned model into a Spec.

@@ -222,7 +222,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 }
 
 func (r *componentResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_component", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_component", d)
 }
 
 func (r *componentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

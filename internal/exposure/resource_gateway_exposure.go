@@ -196,7 +196,7 @@ func (r *exposureResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *exposureResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, typeName, d)
+	return tfvalue.Kube(ctx, r.backends, typeName, d)
 }
 
 func stringList(ctx context.Context, l types.List, d *diag.Diagnostics) []string {

@@ -107,7 +107,7 @@ func (r *platformResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 func (r *platformResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_platform", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_platform", d)
 }
 
 // specOf turns a planned model into a Spec.
@@ -402,7 +402,7 @@ func (r *platformResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	// It returns only once the namespace controller has emptied and removed the namespace.
-	k.DeleteNamespaceOrDiag(ctx, name, timeout, &resp.Diagnostics)
+	tfvalue.DeleteNamespace(ctx, k, name, timeout, &resp.Diagnostics)
 }
 
 func (r *platformResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

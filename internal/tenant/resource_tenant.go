@@ -271,7 +271,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *tenantResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_tenant", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_tenant", d)
 }
 
 func (r *tenantResource) billingOps(ctx context.Context, name, gen string, d *diag.Diagnostics) *billingOps {
@@ -675,7 +675,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		resp.Diagnostics.AddError("Cannot delete the key Secret "+SecretName(name), err.Error())
 		return
 	}
-	if !k.DeleteNamespaceOrDiag(ctx, Namespace(name), timeout, &resp.Diagnostics) {
+	if !tfvalue.DeleteNamespace(ctx, k, Namespace(name), timeout, &resp.Diagnostics) {
 		return
 	}
 	b := state.billing()
