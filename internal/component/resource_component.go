@@ -23,6 +23,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -132,23 +133,14 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 		reqs, lims := tfvalue.StringMap(ctx, res.Requests, d), tfvalue.StringMap(ctx, res.Limits, d)
 		for name, vals := range map[string]map[string]string{"requests": reqs, "limits": lims} {
 			for k, v := range vals {
-				if _, err := apiresource.ParseQuantity(v); err != nil {
-					d.AddAttributeError(path.Root("resources").AtName(name), "Invalid quantity in resources."+name,
-						fmt.Sprintf("%s = %q is not a Kubernetes quantity: use values such as \"500m\" or \"1Gi\".", k, v))
+				if msg := validate.Quantity(v); msg != "" {
+					d.AddAttributeError(path.Root("resources").AtName(name), "Invalid quantity in resources."+name, k+" = "+msg)
 				}
 			}
 		}
-		for k, lo := range reqs {
-			hi, ok := lims[k]
-			if !ok {
-				continue
-			}
-			ql, e1 := apiresource.ParseQuantity(lo)
-			qh, e2 := apiresource.ParseQuantity(hi)
-			if e1 == nil && e2 == nil && ql.Cmp(qh) > 0 {
-				d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
-					fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, lo, k, hi))
-			}
+		for _, k := range validate.QuantitiesAbove(reqs, lims) {
+			d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
+				fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, reqs[k], k, lims[k]))
 		}
 	}
 	if p := m.Placement; p != nil && p.WorkloadType.IsNull() {

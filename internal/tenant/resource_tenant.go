@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -159,29 +158,14 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.backends = b
 }
 
+// ValidateConfig checks allowed_models against the catalog; the name, quota, admins and
+// billing values have their rules in the schema (package validate).
 func (r *tenantResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	d := &resp.Diagnostics
-	if tfvalue.Known(m.Name) {
-		if msg := NameProblem(m.Name.ValueString()); msg != "" {
-			d.AddAttributeError(path.Root("name"), "Invalid tenant name", "name: "+msg)
-		}
-	}
-	for i, q := range m.Quota {
-		for _, f := range []struct {
-			name string
-			v    types.String
-		}{{"cpu", q.CPU}, {"memory", q.Memory}} {
-			if tfvalue.Known(f.v) {
-				if msg := QuantityProblem(f.v.ValueString()); msg != "" {
-					d.AddAttributeError(path.Root("quota").AtListIndex(i).AtName(f.name), "Invalid quota", fmt.Sprintf("quota.%s: %s", f.name, msg))
-				}
-			}
-		}
-	}
 	if tfvalue.Known(m.AllowedModels) {
 		for _, name := range stringsOf(ctx, m.AllowedModels, d) {
 			if strings.TrimSpace(name) == "" {
@@ -191,25 +175,6 @@ func (r *tenantResource) ValidateConfig(ctx context.Context, req resource.Valida
 			if _, ok := catalog.Lookup(name); !ok {
 				d.AddAttributeError(path.Root("allowed_models"), "Unknown model", "allowed_models: "+catalog.UnknownModelError(name))
 			}
-		}
-	}
-	if tfvalue.Known(m.Admins) {
-		for _, a := range stringsOf(ctx, m.Admins, d) {
-			if msg := EmailProblem(a); msg != "" {
-				d.AddAttributeError(path.Root("admins"), "Invalid admin", "admins: "+msg)
-			}
-		}
-	}
-	for i, b := range m.Billing {
-		p := path.Root("billing").AtListIndex(i)
-		if tfvalue.Known(b.Email) {
-			if msg := EmailProblem(b.Email.ValueString()); msg != "" {
-				d.AddAttributeError(p.AtName("email"), "Invalid billing email", "billing.email: "+msg)
-			}
-		}
-		if tfvalue.Known(b.PlanID) && !strings.HasPrefix(b.PlanID.ValueString(), "prod_") {
-			d.AddAttributeError(p.AtName("plan_id"), "Invalid billing plan",
-				fmt.Sprintf("billing.plan_id: %q is not a billing plan id: use an octollm_billing_plan's id (a Stripe product, prod_...), such as octollm_billing_plan.standard.id.", b.PlanID.ValueString()))
 		}
 	}
 }
