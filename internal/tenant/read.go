@@ -27,7 +27,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if k == nil {
 		return
 	}
-	found, problems := r.observe(ctx, k, &state, &resp.Diagnostics)
+	found, problems, billingDrift := r.observe(ctx, k, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -36,34 +36,36 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	switch {
-	case state.SyncStatus.ValueString() == createIncomplete:
+	case marked(ctx, req.Private, incompleteKey, &resp.Diagnostics):
 		// Kept until an apply finishes the tenant: Delete relies on it.
 	case len(problems) == 0:
-		if state.SyncStatus.ValueString() == "" || strings.HasPrefix(state.SyncStatus.ValueString(), "drifted") {
+		if !marked(ctx, req.Private, applyIncompleteKey, &resp.Diagnostics) {
 			state.SyncStatus = types.StringValue(InSync)
 		}
 	default:
 		state.SyncStatus = types.StringValue("drifted: " + strings.Join(problems, "; "))
 	}
+	mark(ctx, resp.Private, billingDriftKey, billingDrift, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // observe compares the live tenant with the one m describes. It returns whether anything of
-// the tenant exists (the namespace or the key Secret) and what differs.
-func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model, d *diag.Diagnostics) (bool, []string) {
+// the tenant exists (the namespace or the key Secret), what differs, and whether its
+// subscription is gone or no longer live.
+func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model, d *diag.Diagnostics) (found bool, problems []string, billingDrift bool) {
 	name := m.Name.ValueString()
 	ns, err := k.Get(ctx, NamespaceResource, "", Namespace(name))
 	if err != nil {
 		d.AddError("Cannot read Namespace "+Namespace(name), err.Error())
-		return false, nil
+		return false, nil, false
 	}
 	secret, err := k.Get(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name))
 	if err != nil {
 		d.AddError("Cannot read Secret "+SecretName(name), err.Error())
-		return false, nil
+		return false, nil, false
 	}
 	if ns == nil && secret == nil {
-		return false, nil
+		return false, nil, false
 	}
 	spec := r.spec(ctx, *m, d)
 	if spec.APIKeyHash == "" && secret != nil { // imported: the key is not known, only its hash
@@ -71,7 +73,6 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 			spec.APIKeyHash = rec.APIKeyHash
 		}
 	}
-	var problems []string
 	switch {
 	case ns == nil:
 		problems = append(problems, fmt.Sprintf("namespace %s is missing", Namespace(name)))
@@ -83,7 +84,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 			live, err := k.Get(ctx, gvrOf(want), want.GetNamespace(), want.GetName())
 			if err != nil {
 				d.AddError("Cannot read "+want.GetKind()+" "+want.GetName(), err.Error())
-				return true, nil
+				return true, nil, false
 			}
 			problems = append(problems, Drift(want, live)...)
 		}
@@ -91,7 +92,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 			live, err := k.Get(ctx, o.gvr, Namespace(name), o.name)
 			if err != nil {
 				d.AddError("Cannot read "+o.gvr.Resource+" "+o.name, err.Error())
-				return true, nil
+				return true, nil, false
 			}
 			if live != nil {
 				problems = append(problems, fmt.Sprintf("%s %s exists but the configuration does not ask for it", strings.TrimSuffix(o.gvr.Resource, "s"), o.name))
@@ -103,10 +104,10 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 	}
 	if b := m.billing(); b != nil && tfvalue.Known(m.StripeSubscriptionID) {
 		if p := r.observeBilling(ctx, m, d); p != "" {
-			problems = append(problems, p)
+			problems, billingDrift = append(problems, p), true
 		}
 	}
-	return true, problems
+	return true, problems, billingDrift
 }
 
 // observeBilling reports a subscription canceled or deleted out of band.
@@ -158,7 +159,7 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	m := modelFromRecord(rec)
-	found, problems := r.observe(ctx, k, &m, &resp.Diagnostics)
+	found, problems, billingDrift := r.observe(ctx, k, &m, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -169,6 +170,7 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 	if len(problems) > 0 {
 		m.SyncStatus = types.StringValue("drifted: " + strings.Join(problems, "; "))
 	}
+	mark(ctx, resp.Private, billingDriftKey, billingDrift, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

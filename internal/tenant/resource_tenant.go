@@ -31,6 +31,39 @@ const defaultTimeout = 10 * time.Minute
 // deletion_protection does not block finishing it.
 const incompleteKey = "create_incomplete"
 
+// applyIncompleteKey marks, in private state, a tenant whose last update failed part way: read
+// keeps its sync_status until an apply finishes it, and plan expects new Stripe IDs.
+const applyIncompleteKey = "apply_incomplete"
+
+// billingDriftKey marks, in private state, a tenant whose read found its subscription canceled
+// or deleted out of band: plan expects the next apply to make new Stripe IDs.
+const billingDriftKey = "billing_drift"
+
+// privateGetter and privateSetter are the request's and the response's private state.
+type privateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// marked reports whether private state holds key (one of the *Key marks above).
+func marked(ctx context.Context, p privateGetter, key string, d *diag.Diagnostics) bool {
+	v, diags := p.GetKey(ctx, key)
+	d.Append(diags...)
+	return len(v) > 0
+}
+
+// mark sets key in private state, or removes it when on is false.
+func mark(ctx context.Context, p privateSetter, key string, on bool, d *diag.Diagnostics) {
+	var v []byte
+	if on {
+		v = []byte(`true`)
+	}
+	d.Append(p.SetKey(ctx, key, v)...)
+}
+
 // createIncomplete is sync_status after a create that failed part way.
 const createIncomplete = "create incomplete: the tenant was never finished (no API key Secret); apply again to finish it"
 
@@ -222,8 +255,8 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	switch {
 	case plan.billing() == nil:
 		plan.StripeCustomerID, plan.StripeSubscriptionID = types.StringNull(), types.StringNull()
-	case state.billing() == nil || state.StripeSubscriptionID.IsNull() || strings.Contains(state.SyncStatus.ValueString(), "subscription ") ||
-		strings.Contains(state.SyncStatus.ValueString(), "incomplete"):
+	case state.billing() == nil || state.StripeSubscriptionID.IsNull() || marked(ctx, req.Private, billingDriftKey, &resp.Diagnostics) ||
+		marked(ctx, req.Private, incompleteKey, &resp.Diagnostics) || marked(ctx, req.Private, applyIncompleteKey, &resp.Diagnostics):
 		plan.StripeCustomerID, plan.StripeSubscriptionID = types.StringUnknown(), types.StringUnknown()
 	default:
 		plan.StripeCustomerID, plan.StripeSubscriptionID = state.StripeCustomerID, state.StripeSubscriptionID

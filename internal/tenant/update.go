@@ -56,6 +56,12 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	if r.write(ctx, k, &plan, &resp.Diagnostics) || resp.Diagnostics.HasError() {
+		failed := resp.Diagnostics.HasError()
+		mark(ctx, resp.Private, applyIncompleteKey, failed, &resp.Diagnostics)
+		if !failed {
+			mark(ctx, resp.Private, incompleteKey, false, &resp.Diagnostics)
+			mark(ctx, resp.Private, billingDriftKey, false, &resp.Diagnostics)
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
