@@ -11,13 +11,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -139,9 +139,8 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 			v    types.String
 		}{{"average_value", mm.AverageValue}, {"value", mm.Value}} {
 			if tfvalue.Known(q.v) {
-				if _, err := apiresource.ParseQuantity(q.v.ValueString()); err != nil {
-					d.AddAttributeError(p.AtName(q.name), "Invalid quantity in metric."+q.name,
-						fmt.Sprintf("%q is not a Kubernetes quantity: use a number with an optional suffix, such as \"10\", \"500m\" or \"2Gi\".", q.v.ValueString()))
+				if msg := validate.Quantity(q.v.ValueString()); msg != "" {
+					d.AddAttributeError(p.AtName(q.name), "Invalid quantity in metric."+q.name, msg)
 				}
 			}
 		}
@@ -166,23 +165,14 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 				if res != "cpu" && res != "memory" {
 					d.AddAttributeError(path.Root("vertical").AtName(name), "Unknown resource in vertical."+name,
 						fmt.Sprintf("%q is not a resource VPA sets: use cpu and memory.", res))
-				} else if _, err := apiresource.ParseQuantity(q); err != nil {
-					d.AddAttributeError(path.Root("vertical").AtName(name), "Invalid quantity in vertical."+name,
-						fmt.Sprintf("%s = %q is not a Kubernetes quantity: use values such as \"500m\" or \"1Gi\".", res, q))
+				} else if msg := validate.Quantity(q); msg != "" {
+					d.AddAttributeError(path.Root("vertical").AtName(name), "Invalid quantity in vertical."+name, res+" = "+msg)
 				}
 			}
 		}
-		for res, lo := range minAllowed {
-			hi, ok := maxAllowed[res]
-			if !ok {
-				continue
-			}
-			ql, errL := apiresource.ParseQuantity(lo)
-			qh, errH := apiresource.ParseQuantity(hi)
-			if errL == nil && errH == nil && ql.Cmp(qh) > 0 {
-				d.AddAttributeError(path.Root("vertical").AtName("min_allowed"), "vertical.min_allowed exceeds max_allowed",
-					fmt.Sprintf("min_allowed.%s (%s) is more than max_allowed.%s (%s): lower the minimum or raise the maximum.", res, lo, res, hi))
-			}
+		for _, res := range validate.QuantitiesAbove(minAllowed, maxAllowed) {
+			d.AddAttributeError(path.Root("vertical").AtName("min_allowed"), "vertical.min_allowed exceeds max_allowed",
+				fmt.Sprintf("min_allowed.%s (%s) is more than max_allowed.%s (%s): lower the minimum or raise the maximum.", res, minAllowed[res], res, maxAllowed[res]))
 		}
 		mode := v.UpdateMode.ValueString()
 		if mode == "Auto" || mode == "Recreate" || mode == "InPlaceOrRecreate" {
@@ -295,7 +285,7 @@ func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
 }
 
 func (r *autoscalingResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_autoscaling", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_autoscaling", d)
 }
 
 // specOf turns a planned model into a Spec.

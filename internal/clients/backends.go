@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/stripe/stripe-go/v76"
 	stripeclient "github.com/stripe/stripe-go/v76/client"
@@ -187,20 +186,4 @@ func FromProviderData(data any) (*Backends, error) {
 		return nil, fmt.Errorf("expected *clients.Backends, got %T; this is a bug in the provider", data)
 	}
 	return b, nil
-}
-
-// KubeFor returns the Kubernetes client for a resource or data source, or nil after adding a
-// diagnostic: "Provider not configured" (a provider bug) or "Cannot reach Kubernetes" with
-// what is missing or failing.
-func (b *Backends) KubeFor(ctx context.Context, typeName string, d *diag.Diagnostics) *Kube {
-	if b == nil {
-		d.AddError("Provider not configured", "The octollm provider was not configured before "+typeName+" was used; this is a bug in the provider.")
-		return nil
-	}
-	k, err := b.Kube(ctx)
-	if err != nil {
-		d.AddError("Cannot reach Kubernetes", err.Error())
-		return nil
-	}
-	return k
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
-	"time"
 
 	"cloud.google.com/go/container/apiv1/containerpb"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -31,25 +28,6 @@ func lockCluster(cluster string) func() {
 	return mu.Unlock
 }
 
-// PollInterval is the longest wait between two polls of an operation. Polls start fast and
-// slow down to a tenth of the time already waited, so a 2-second operation is seen done within
-// about 0.2 s and a 10-minute one costs a poll every few seconds.
-var PollInterval = 5 * time.Second
-
-const firstPoll = 100 * time.Millisecond
-
-// NextPoll is how long to wait before the next poll, having waited so long already.
-func NextPoll(waited time.Duration) time.Duration {
-	d := waited / 10
-	if d < firstPoll {
-		d = firstPoll
-	}
-	if d > PollInterval {
-		d = PollInterval
-	}
-	return d
-}
-
 // Mutate runs one mutating call on cluster under the cluster's lock, retrying it with backoff
 // and jitter while the cluster is busy or GKE is unavailable, then waits until its operation is
 // DONE. ctx bounds the whole (the resource's timeout).
@@ -57,7 +35,7 @@ func (g *GKE) Mutate(ctx context.Context, cluster, what string, call func(contex
 	unlock := lockCluster(cluster)
 	defer unlock()
 	var op *containerpb.Operation
-	err := Retry(ctx, what, func(ctx context.Context) error {
+	err := Retry(ctx, GKETransient, ""+what, func(ctx context.Context) error {
 		callCtx, cancel := context.WithTimeout(ctx, g.timeout)
 		defer cancel()
 		var err error
@@ -73,16 +51,13 @@ func (g *GKE) Mutate(ctx context.Context, cluster, what string, call func(contex
 // WaitOperation polls op until it is DONE and returns it, or the operation's own error.
 func (g *GKE) WaitOperation(ctx context.Context, op *containerpb.Operation, what string) (*containerpb.Operation, error) {
 	name := operationName(op)
-	start := time.Now()
-	progress := StartProgress(ctx, "GKE operation "+name+" ("+what+")")
-	for op.GetStatus() != containerpb.Operation_DONE {
-		progress.Tick(ctx, "operation "+op.GetStatus().String())
-		select {
-		case <-ctx.Done():
-			return op, fmt.Errorf("gke: %s: operation %s still %s when the timeout ended; the next plan or apply picks it up where it is", what, name, op.GetStatus())
-		case <-time.After(NextPoll(time.Since(start))):
+	polled := false // the first check looks at op as the call returned it
+	err := Poll(ctx, "GKE operation "+name+" ("+what+")", func(ctx context.Context) (bool, string, error) {
+		if !polled || op.GetStatus() == containerpb.Operation_DONE {
+			polled = true
+			return op.GetStatus() == containerpb.Operation_DONE, "operation " + op.GetStatus().String(), nil
 		}
-		err := Retry(ctx, "poll "+name, func(ctx context.Context) error {
+		err := Retry(ctx, GKETransient, "poll "+name, func(ctx context.Context) error {
 			callCtx, cancel := context.WithTimeout(ctx, g.timeout)
 			defer cancel()
 			next, err := g.Client.GetOperation(callCtx, &containerpb.GetOperationRequest{Name: name})
@@ -92,10 +67,16 @@ func (g *GKE) WaitOperation(ctx context.Context, op *containerpb.Operation, what
 			return err
 		})
 		if err != nil {
-			return op, GKEError("poll operation "+name, err, g.Config.Endpoint)
+			return false, "", GKEError("poll operation "+name, err, g.Config.Endpoint)
 		}
+		return op.GetStatus() == containerpb.Operation_DONE, "operation " + op.GetStatus().String(), nil
+	})
+	if ctx.Err() != nil && op.GetStatus() != containerpb.Operation_DONE {
+		return op, fmt.Errorf("gke: %s: operation %s still %s when the timeout ended; the next plan or apply picks it up where it is", what, name, op.GetStatus())
 	}
-	progress.Done(ctx)
+	if err != nil {
+		return op, err
+	}
 	if e := op.GetError(); e != nil && e.GetCode() != int32(codes.OK) {
 		return op, fmt.Errorf("gke: %s: operation %s failed: %s", what, name, e.GetMessage())
 	}
@@ -112,36 +93,9 @@ func operationName(op *containerpb.Operation) string {
 	return op.GetName()
 }
 
-// Retry calls fn until it succeeds, fails with a non-retryable error, or ctx ends. Retryable:
-// GKE's CLUSTER_ALREADY_HAS_OPERATION, 429 (ResourceExhausted), 5xx (Unavailable, Internal),
-// Aborted and connection resets. Backoff doubles from 250 ms to 8 s with full jitter.
-func Retry(ctx context.Context, what string, fn func(context.Context) error) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, MaxRetryTime)
-		defer cancel()
-	}
-	backoff := 250 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := fn(ctx)
-		if err == nil || !Retryable(err) {
-			return err
-		}
-		sleep := time.Duration(rand.Int64N(int64(backoff))) + backoff/2 //nolint:gosec // jitter, not security
-		tflog.Info(ctx, "GKE: "+what+": retrying after a transient error", map[string]any{"attempt": attempt, "next_in": sleep.Round(time.Millisecond).String(), "error": err.Error()})
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: gave up after %d attempts when the timeout ended: %w", what, attempt, err)
-		case <-time.After(sleep):
-		}
-		if backoff < 8*time.Second {
-			backoff *= 2
-		}
-	}
-}
-
-// Retryable reports whether a GKE error is worth retrying.
-func Retryable(err error) bool {
+// GKETransient reports whether a GKE error is worth retrying: GKE's CLUSTER_ALREADY_HAS_OPERATION,
+// 429 (ResourceExhausted), 5xx (Unavailable, Internal), Aborted and connection resets.
+func GKETransient(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}

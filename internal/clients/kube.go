@@ -106,7 +106,7 @@ func NewKube(cfg *rest.Config, source string, timeout time.Duration) (*Kube, err
 	cfg = rest.CopyConfig(cfg)
 	cfg.Timeout = timeout
 	// The apiserver protects itself with API Priority and Fairness (429 with Retry-After,
-	// which client-go and KubeRetry retry with backoff); a client-side limit of 50 requests
+	// which client-go and Retry retry with backoff); a client-side limit of 50 requests
 	// per second made the provider 5x slower than kubectl at 200 tenants (bench/tenants).
 	cfg.QPS, cfg.Burst = 400, 800
 	cfg.UserAgent = "terraform-provider-octollm"

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"syscall"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -46,7 +44,7 @@ func (k *Kube) ApplyAs(ctx context.Context, manager string, gvr schema.GroupVers
 	}
 	force := true
 	var out *unstructured.Unstructured
-	err = KubeRetry(ctx, func(ctx context.Context) error {
+	err = Retry(ctx, KubeTransient, fmt.Sprintf("apply %s %s/%s", gvr.Resource, obj.GetNamespace(), obj.GetName()), func(ctx context.Context) error {
 		var err error
 		out, err = k.Dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
 			metav1.PatchOptions{FieldManager: manager, Force: &force})
@@ -61,7 +59,7 @@ func (k *Kube) ApplyAs(ctx context.Context, manager string, gvr schema.GroupVers
 // Get reads an object; it returns (nil, nil) when the object does not exist.
 func (k *Kube) Get(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*unstructured.Unstructured, error) {
 	var out *unstructured.Unstructured
-	err := KubeRetry(ctx, func(ctx context.Context) error {
+	err := Retry(ctx, KubeTransient, fmt.Sprintf("read %s %s/%s", gvr.Resource, namespace, name), func(ctx context.Context) error {
 		var err error
 		out, err = k.Dynamic.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 		return err
@@ -77,7 +75,7 @@ func (k *Kube) Get(ctx context.Context, gvr schema.GroupVersionResource, namespa
 
 // Delete removes an object; one already gone is not an error.
 func (k *Kube) Delete(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) error {
-	err := KubeRetry(ctx, func(ctx context.Context) error {
+	err := Retry(ctx, KubeTransient, fmt.Sprintf("delete %s %s/%s", gvr.Resource, namespace, name), func(ctx context.Context) error {
 		return k.Dynamic.Resource(gvr).Namespace(namespace).Delete(ctx, name, metav1.DeleteOptions{})
 	})
 	if err != nil && !apierrors.IsNotFound(err) {
@@ -89,7 +87,7 @@ func (k *Kube) Delete(ctx context.Context, gvr schema.GroupVersionResource, name
 // HasAPI reports whether the apiserver serves resource in groupVersion (a CRD may be absent).
 func (k *Kube) HasAPI(ctx context.Context, groupVersion, resource string) (bool, error) {
 	var list *metav1.APIResourceList
-	err := KubeRetry(ctx, func(context.Context) error {
+	err := Retry(ctx, KubeTransient, "discover "+groupVersion, func(context.Context) error {
 		var err error
 		list, err = k.Clientset.Discovery().ServerResourcesForGroupVersion(groupVersion)
 		return err
@@ -108,37 +106,9 @@ func (k *Kube) HasAPI(ctx context.Context, groupVersion, resource string) (bool,
 	return false, nil
 }
 
-// KubeRetry calls fn until it succeeds, fails for good, or ctx ends (at most MaxRetryTime
-// without a deadline). Retried: 429, 5xx, optimistic-lock conflicts and connection resets, with
-// backoff from 100 ms to 5 s and jitter.
-func KubeRetry(ctx context.Context, fn func(context.Context) error) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, MaxRetryTime)
-		defer cancel()
-	}
-	backoff := 100 * time.Millisecond
-	for {
-		err := fn(ctx)
-		if err == nil || !kubeRetryable(err) {
-			return err
-		}
-		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff))) //nolint:gosec // jitter, not security
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(sleep):
-		}
-		if backoff < 5*time.Second {
-			backoff *= 2
-		}
-	}
-}
-
-// MaxRetryTime bounds retries of a call whose context has no deadline of its own.
-var MaxRetryTime = 2 * time.Minute
-
-func kubeRetryable(err error) bool {
+// KubeTransient reports whether a Kubernetes error is worth retrying: 429, 5xx, optimistic-lock
+// conflicts and connection resets.
+func KubeTransient(err error) bool {
 	if apierrors.IsConflict(err) || apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) {
 		return true

@@ -2,13 +2,9 @@ package clients
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -39,37 +35,29 @@ func (k *Kube) DeleteNamespace(ctx context.Context, name string) error {
 	return k.WaitNamespaceGone(ctx, name)
 }
 
-// WaitNamespaceGone waits until a (Terminating) namespace no longer exists.
+// WaitNamespaceGone waits until a (Terminating) namespace no longer exists, or returns a
+// *NamespaceStuckError when ctx ends first.
 func (k *Kube) WaitNamespaceGone(ctx context.Context, name string) error {
-	start := time.Now()
-	progress := StartProgress(ctx, "namespace "+name+" to be deleted")
 	var last *unstructured.Unstructured
-	for {
+	err := Poll(ctx, "namespace "+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
 		live, err := k.Get(ctx, NamespaceResource, "", name)
 		switch {
-		case err != nil && ctx.Err() == nil:
-			return err
-		case err == nil && live == nil:
-			progress.Done(ctx)
-			return nil
-		case err == nil:
-			last = live
-			progress.Tick(ctx, NamespaceBlockers(live))
+		case err != nil:
+			return false, "", err
+		case live == nil:
+			return true, "", nil
 		}
-		if ctx.Err() == nil {
-			select {
-			case <-ctx.Done():
-			case <-time.After(NextPoll(time.Since(start))):
-			}
+		last = live
+		return false, NamespaceBlockers(live), nil
+	})
+	if err != nil && ctx.Err() != nil {
+		blockers := "it was never read back"
+		if last != nil {
+			blockers = NamespaceBlockers(last)
 		}
-		if ctx.Err() != nil {
-			blockers := "it was never read back"
-			if last != nil {
-				blockers = NamespaceBlockers(last)
-			}
-			return &NamespaceStuckError{Name: name, Blockers: blockers}
-		}
+		return &NamespaceStuckError{Name: name, Blockers: blockers}
 	}
+	return err
 }
 
 // NamespaceBlockers says what keeps a Terminating namespace: its finalizers and the conditions
@@ -106,24 +94,4 @@ func NamespaceBlockers(ns *unstructured.Unstructured) string {
 		return "no finalizers or conditions reported yet; the namespace controller (kube-controller-manager) may not be running"
 	}
 	return strings.Join(parts, "; ")
-}
-
-// DeleteNamespaceOrDiag deletes a namespace and waits until it is gone, as a resource's Delete
-// does. On failure it adds a diagnostic, on timeouts.delete when the namespace is still
-// Terminating at the deadline (timeout), naming what blocks it, and returns false.
-func (k *Kube) DeleteNamespaceOrDiag(ctx context.Context, name string, timeout time.Duration, d *diag.Diagnostics) bool {
-	err := k.DeleteNamespace(ctx, name)
-	var stuck *NamespaceStuckError
-	switch {
-	case errors.As(err, &stuck):
-		d.AddAttributeError(path.Root("timeouts").AtName("delete"), "Namespace "+name+" still exists",
-			fmt.Sprintf("namespace %s was still Terminating when the delete timeout (%s) ended. What blocks it: %s. "+
-				"Remove the finalizers or resources named there (or fix the API service or webhook the conditions name), or raise timeouts.delete, then run destroy again.",
-				name, timeout, stuck.Blockers))
-		return false
-	case err != nil:
-		d.AddError("Cannot delete Namespace "+name, err.Error())
-		return false
-	}
-	return true
 }

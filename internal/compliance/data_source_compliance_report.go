@@ -117,7 +117,7 @@ func (d *reportDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		slices.Sort(scope.Namespaces)
 	}
-	k := d.backends.KubeFor(ctx, "octollm_compliance_report", diags)
+	k := tfvalue.Kube(ctx, d.backends, "octollm_compliance_report", diags)
 	if k == nil {
 		return
 	}

@@ -100,7 +100,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	tenantSelector := metav1.ListOptions{LabelSelector: contract.TenantLabel}
 	if scope.AllTenants || n[TenantErasure] {
 		var list *corev1.NamespaceList
-		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		if err := clients.Retry(ctx, clients.KubeTransient, "list tenant namespaces", func(ctx context.Context) (err error) {
 			list, err = cs.CoreV1().Namespaces().List(ctx, tenantSelector)
 			return err
 		}); err != nil {
@@ -112,7 +112,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	if scope.AllTenants || n[TenantErasure] {
 		var list *corev1.SecretList
 		sel := labels.SelectorFromSet(labels.Set{contract.KindLabel: contract.KindAPIKey}).String()
-		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		if err := clients.Retry(ctx, clients.KubeTransient, "list Secrets in "+r.PlatformNS, func(ctx context.Context) (err error) {
 			list, err = cs.CoreV1().Secrets(r.PlatformNS).List(ctx, metav1.ListOptions{LabelSelector: sel})
 			return err
 		}); err != nil {
@@ -127,7 +127,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	s.Scoped = ScopedNamespaces(scope, s.TenantNamespaces, s.TenantRecords)
 	for _, name := range s.Scoped {
 		var ns *corev1.Namespace
-		err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		err := clients.Retry(ctx, clients.KubeTransient, "read namespace "+name, func(ctx context.Context) (err error) {
 			ns, err = cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 			return err
 		})
@@ -140,7 +140,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 		s.Namespaces[name] = ns
 		if n[DefaultDenyNetwork] {
 			var list *networkingv1.NetworkPolicyList
-			if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+			if err := clients.Retry(ctx, clients.KubeTransient, "list NetworkPolicies in "+name, func(ctx context.Context) (err error) {
 				list, err = cs.NetworkingV1().NetworkPolicies(name).List(ctx, metav1.ListOptions{})
 				return err
 			}); err != nil {
@@ -151,7 +151,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 		if n[RBACLeastPrivilege] {
 			var roles *rbacv1.RoleList
 			var bindings *rbacv1.RoleBindingList
-			if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+			if err := clients.Retry(ctx, clients.KubeTransient, "list Roles in "+name, func(ctx context.Context) (err error) {
 				if roles, err = cs.RbacV1().Roles(name).List(ctx, metav1.ListOptions{}); err != nil {
 					return err
 				}
@@ -165,7 +165,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	}
 	if n[RBACLeastPrivilege] {
 		var list *rbacv1.ClusterRoleBindingList
-		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		if err := clients.Retry(ctx, clients.KubeTransient, "list ClusterRoleBindings", func(ctx context.Context) (err error) {
 			list, err = cs.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
 			return err
 		}); err != nil {
@@ -176,7 +176,7 @@ func (r *Reader) Snapshot(ctx context.Context, scope Scope, mechanisms []string)
 	if n[ImageDigestPinning] {
 		sel := labels.SelectorFromSet(labels.Set{contract.PartOfLabel: contract.PartOfValue, contract.ManagedByLabel: contract.ManagedByValue}).String()
 		var list *appsv1.DeploymentList
-		if err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		if err := clients.Retry(ctx, clients.KubeTransient, "list Deployments", func(ctx context.Context) (err error) {
 			list, err = cs.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: sel})
 			return err
 		}); err != nil {

@@ -91,7 +91,7 @@ func AppendEvidence(ctx context.Context, k *clients.Kube, ns string, c Control, 
 	}
 	cms := k.Clientset.CoreV1().ConfigMaps(ns)
 	name := EvidenceName(c)
-	err = clients.KubeRetry(ctx, func(ctx context.Context) error {
+	err = clients.Retry(ctx, clients.KubeTransient, "write ConfigMap "+ns+"/"+name, func(ctx context.Context) error {
 		cm, err := cms.Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Labels: map[string]string{
@@ -131,7 +131,7 @@ func AppendEvidence(ctx context.Context, k *clients.Kube, ns string, c Control, 
 // ReadSettings returns the settings kept with a control's evidence, or nil when there is none.
 func ReadSettings(ctx context.Context, k *clients.Kube, ns string, c Control) (*Settings, error) {
 	var cm *corev1.ConfigMap
-	err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+	err := clients.Retry(ctx, clients.KubeTransient, "read evidence ConfigMap in "+ns, func(ctx context.Context) (err error) {
 		cm, err = k.Clientset.CoreV1().ConfigMaps(ns).Get(ctx, EvidenceName(c), metav1.GetOptions{})
 		return err
 	})

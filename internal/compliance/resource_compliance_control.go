@@ -222,7 +222,7 @@ func (m model) settings(ctx context.Context, d *diag.Diagnostics) (Control, Sett
 }
 
 func (r *controlResource) reader(ctx context.Context, d *diag.Diagnostics) *Reader {
-	k := r.backends.KubeFor(ctx, typeName, d)
+	k := tfvalue.Kube(ctx, r.backends, typeName, d)
 	if k == nil {
 		return nil
 	}
@@ -373,7 +373,7 @@ func (r *controlResource) release(ctx context.Context, m model, namespaces []str
 	if !ok || len(namespaces) == 0 {
 		return
 	}
-	k := r.backends.KubeFor(ctx, typeName, d)
+	k := tfvalue.Kube(ctx, r.backends, typeName, d)
 	if k == nil {
 		return
 	}
@@ -393,7 +393,7 @@ func (r *controlResource) ImportState(ctx context.Context, req resource.ImportSt
 	if !ok {
 		return
 	}
-	k := r.backends.KubeFor(ctx, typeName, &resp.Diagnostics)
+	k := tfvalue.Kube(ctx, r.backends, typeName, &resp.Diagnostics)
 	if k == nil {
 		return
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -132,23 +133,14 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 		reqs, lims := tfvalue.StringMap(ctx, res.Requests, d), tfvalue.StringMap(ctx, res.Limits, d)
 		for name, vals := range map[string]map[string]string{"requests": reqs, "limits": lims} {
 			for k, v := range vals {
-				if _, err := apiresource.ParseQuantity(v); err != nil {
-					d.AddAttributeError(path.Root("resources").AtName(name), "Invalid quantity in resources."+name,
-						fmt.Sprintf("%s = %q is not a Kubernetes quantity: use values such as \"500m\" or \"1Gi\".", k, v))
+				if msg := validate.Quantity(v); msg != "" {
+					d.AddAttributeError(path.Root("resources").AtName(name), "Invalid quantity in resources."+name, k+" = "+msg)
 				}
 			}
 		}
-		for k, lo := range reqs {
-			hi, ok := lims[k]
-			if !ok {
-				continue
-			}
-			ql, e1 := apiresource.ParseQuantity(lo)
-			qh, e2 := apiresource.ParseQuantity(hi)
-			if e1 == nil && e2 == nil && ql.Cmp(qh) > 0 {
-				d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
-					fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, lo, k, hi))
-			}
+		for _, k := range validate.QuantitiesAbove(reqs, lims) {
+			d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
+				fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, reqs[k], k, lims[k]))
 		}
 	}
 	if p := m.Placement; p != nil && p.WorkloadType.IsNull() {
@@ -222,7 +214,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 }
 
 func (r *componentResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_component", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_component", d)
 }
 
 func (r *componentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -334,24 +326,19 @@ func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
 // waitForRollout waits until the Deployment has observed generation, every replica is updated
 // and available, and Available is true; on timeout it says why pods are not running.
 func waitForRollout(ctx context.Context, k *clients.Kube, s Spec, generation int64) error {
-	cs := k.Clientset
-	start := time.Now()
-	progress := clients.StartProgress(ctx, "the rollout of Deployment "+s.Namespace+"/"+s.Name)
-	for {
-		dep, err := cs.AppsV1().Deployments(s.Namespace).Get(ctx, s.Name, metav1.GetOptions{})
-		if err == nil && rolledOut(dep, generation) {
-			progress.Done(ctx)
-			return nil
+	var dep *appsv1.Deployment
+	err := clients.Poll(ctx, "the rollout of Deployment "+s.Namespace+"/"+s.Name, func(ctx context.Context) (bool, string, error) {
+		d, err := k.Clientset.AppsV1().Deployments(s.Namespace).Get(ctx, s.Name, metav1.GetOptions{})
+		if err != nil {
+			return false, "", nil //nolint:nilerr // read again at the next poll; the timeout's message says what is wrong
 		}
-		if err == nil {
-			progress.Tick(ctx, fmt.Sprintf("%d of %d replicas updated, %d available", dep.Status.UpdatedReplicas, ptrOr(dep.Spec.Replicas, 1), dep.Status.AvailableReplicas))
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s; raise timeouts.create/update if it only needs longer", rolloutProblem(context.Background(), k, s, dep))
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+		dep = d
+		return rolledOut(dep, generation), fmt.Sprintf("%d of %d replicas updated, %d available", dep.Status.UpdatedReplicas, ptrOr(dep.Spec.Replicas, 1), dep.Status.AvailableReplicas), nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s; raise timeouts.create/update if it only needs longer", rolloutProblem(context.Background(), k, s, dep))
 	}
+	return nil
 }
 
 func ptrOr(p *int32, def int32) int32 {

@@ -196,7 +196,7 @@ func (r *exposureResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *exposureResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, typeName, d)
+	return tfvalue.Kube(ctx, r.backends, typeName, d)
 }
 
 func stringList(ctx context.Context, l types.List, d *diag.Diagnostics) []string {
@@ -387,10 +387,8 @@ func checkAPIs(ctx context.Context, k *clients.Kube, s Spec, d *diag.Diagnostics
 
 // waitForAddress waits until GKE reports the Gateway Programmed for its current spec with an address.
 func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.Duration) error {
-	start := time.Now()
-	progress := clients.StartProgress(ctx, "Gateway "+s.Namespace+"/"+s.GatewayName()+" to be programmed with an address")
 	var last string
-	for {
+	err := clients.Poll(ctx, "Gateway "+s.Namespace+"/"+s.GatewayName()+" to be programmed with an address", func(ctx context.Context) (bool, string, error) {
 		g, err := k.Get(ctx, GatewayResource, s.Namespace, s.GatewayName())
 		switch {
 		case err != nil:
@@ -400,23 +398,21 @@ func waitForAddress(ctx context.Context, k *clients.Kube, s Spec, timeout time.D
 		default:
 			st := GatewayStatus(g)
 			if st.Programmed && st.Address != "" {
-				progress.Done(ctx)
-				return nil
+				return true, "", nil
 			}
 			last = st.Reason
 			if st.Programmed {
 				last = "Programmed, but no address in status yet"
 			}
 		}
-		progress.Tick(ctx, last)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("not programmed with an address within %s: %s. A GKE load balancer takes several minutes to provision: "+
-				"raise timeouts.create/update, or set wait_for_address = false and read address after a later refresh; "+
-				"kubectl describe gateway -n %s %s shows the controller's events", timeout, last, s.Namespace, s.GatewayName())
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+		return false, last, nil
+	})
+	if err != nil {
+		return fmt.Errorf("not programmed with an address within %s: %s. A GKE load balancer takes several minutes to provision: "+
+			"raise timeouts.create/update, or set wait_for_address = false and read address after a later refresh; "+
+			"kubectl describe gateway -n %s %s shows the controller's events", timeout, last, s.Namespace, s.GatewayName())
 	}
+	return nil
 }
 
 // readLive reads the four objects; Gateway is nil when the exposure is gone.
@@ -557,20 +553,14 @@ func (r *exposureResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	start := time.Now()
-	for {
-		g, err := k.Get(waitCtx, GatewayResource, ns, name)
-		if err == nil && g == nil {
-			return
-		}
-		select {
-		case <-waitCtx.Done():
-			resp.Diagnostics.AddError("Gateway "+ns+"/"+name+" is still being deleted",
-				fmt.Sprintf("It was not gone within %s: GKE's controller removes its finalizer once the load balancer is torn down. "+
-					"Raise timeouts.delete, or check the Gateway's events (kubectl describe gateway -n %s %s).", timeout, ns, name))
-			return
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+	err := clients.Poll(waitCtx, "Gateway "+ns+"/"+name+" to be deleted", func(ctx context.Context) (bool, string, error) {
+		g, err := k.Get(ctx, GatewayResource, ns, name)
+		return err == nil && g == nil, "GKE's controller has not removed its finalizer yet", nil
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Gateway "+ns+"/"+name+" is still being deleted",
+			fmt.Sprintf("It was not gone within %s: GKE's controller removes its finalizer once the load balancer is torn down. "+
+				"Raise timeouts.delete, or check the Gateway's events (kubectl describe gateway -n %s %s).", timeout, ns, name))
 	}
 }
 

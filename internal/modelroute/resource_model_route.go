@@ -113,7 +113,7 @@ func (r *routeResource) setComputedAttributes(ctx context.Context, m model, to a
 }
 
 func (r *routeResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_model_route", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_model_route", d)
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -400,7 +400,7 @@ func isCode(err error, c codes.Code) bool {
 // getNodePool reads a pool, retrying transient errors; a missing pool returns a NotFound error.
 func getNodePool(ctx context.Context, g *clients.GKE, id string) (*containerpb.NodePool, error) {
 	var np *containerpb.NodePool
-	err := clients.Retry(ctx, "get node pool", func(ctx context.Context) error {
+	err := clients.Retry(ctx, clients.GKETransient, "get node pool", func(ctx context.Context) error {
 		var err error
 		np, err = g.Client.GetNodePool(ctx, &containerpb.GetNodePoolRequest{Name: id})
 		return err
@@ -411,31 +411,34 @@ func getNodePool(ctx context.Context, g *clients.GKE, id string) (*containerpb.N
 // waitSettled reads a pool, first waiting out any operation still changing it (an apply
 // interrupted mid-operation resumes here).
 func (r *nodePoolResource) waitSettled(ctx context.Context, g *clients.GKE, id string) (*containerpb.NodePool, error) {
-	start := time.Now()
-	var progress *clients.Progress
-	for {
-		np, err := getNodePool(ctx, g, id)
-		if err != nil {
-			return nil, err
-		}
-		switch np.GetStatus() {
-		case containerpb.NodePool_PROVISIONING, containerpb.NodePool_RECONCILING, containerpb.NodePool_STOPPING:
-		default:
-			if progress != nil {
-				progress.Done(ctx)
-			}
-			return np, nil
-		}
-		if progress == nil {
-			progress = clients.StartProgress(ctx, "node pool "+id+" to settle")
-		}
-		progress.Tick(ctx, "node pool "+np.GetStatus().String())
-		select {
-		case <-ctx.Done():
-			return np, fmt.Errorf("node pool %s is still %s: %w", id, np.GetStatus(), ctx.Err())
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+	np, err := getNodePool(ctx, g, id)
+	if err != nil || settled(np) {
+		return np, err
 	}
+	err = clients.Poll(ctx, "node pool "+id+" to settle", func(ctx context.Context) (bool, string, error) {
+		next, err := getNodePool(ctx, g, id)
+		if err != nil {
+			return false, "", err
+		}
+		np = next
+		return settled(np), "node pool " + np.GetStatus().String(), nil
+	})
+	if err != nil && ctx.Err() != nil && !settled(np) {
+		return np, fmt.Errorf("node pool %s is still %s: %w", id, np.GetStatus(), ctx.Err())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return np, nil
+}
+
+// settled reports whether no operation is changing the pool.
+func settled(np *containerpb.NodePool) bool {
+	switch np.GetStatus() {
+	case containerpb.NodePool_PROVISIONING, containerpb.NodePool_RECONCILING, containerpb.NodePool_STOPPING:
+		return false
+	}
+	return true
 }
 
 func (r *nodePoolResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -602,25 +605,18 @@ func (r *nodePoolResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	// Delete returns only once the pool is gone.
-	start := time.Now()
-	progress := clients.StartProgress(ctx, "node pool "+id+" to be deleted")
-	for {
+	err = clients.Poll(ctx, "node pool "+id+" to be deleted", func(ctx context.Context) (bool, string, error) {
 		_, err := getNodePool(ctx, g, id)
 		if isCode(err, codes.NotFound) {
-			progress.Done(ctx)
-			return
+			return true, "", nil
 		}
-		progress.Tick(ctx, "the node pool still exists")
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot confirm node pool "+state.Name.ValueString()+" is gone", err.Error())
-			return
-		}
-		select {
-		case <-ctx.Done():
-			resp.Diagnostics.AddError("Node pool "+state.Name.ValueString()+" still exists", "It was still being deleted when the delete timeout ended; run apply again to wait for it.")
-			return
-		case <-time.After(clients.NextPoll(time.Since(start))):
-		}
+		return false, "the node pool still exists", err
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		resp.Diagnostics.AddError("Node pool "+state.Name.ValueString()+" still exists", "It was still being deleted when the delete timeout ended; run apply again to wait for it.")
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot confirm node pool "+state.Name.ValueString()+" is gone", err.Error())
 	}
 }
 

@@ -52,7 +52,7 @@ func planNetwork(ctx context.Context, req resource.ModifyPlanRequest, plan *mode
 // default/kubernetes EndpointSlices, which the apiserver itself keeps up to date.
 func APIServerEndpoints(ctx context.Context, k *clients.Kube) ([]Endpoint, error) {
 	var list *discoveryv1.EndpointSliceList
-	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+	err := clients.Retry(ctx, clients.KubeTransient, "list the kubernetes EndpointSlices", func(ctx context.Context) error {
 		var err error
 		list, err = k.Clientset.DiscoveryV1().EndpointSlices(metav1.NamespaceDefault).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=kubernetes"})
 		return err
@@ -66,7 +66,7 @@ func APIServerEndpoints(ctx context.Context, k *clients.Kube) ([]Endpoint, error
 // livePolicies lists the namespace's NetworkPolicies by name.
 func livePolicies(ctx context.Context, k *clients.Kube, namespace string) (map[string]*unstructured.Unstructured, error) {
 	var list *unstructured.UnstructuredList
-	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+	err := clients.Retry(ctx, clients.KubeTransient, "list NetworkPolicies in "+namespace, func(ctx context.Context) error {
 		var err error
 		list, err = k.Dynamic.Resource(NetworkPolicyResource).Namespace(namespace).List(ctx, metav1.ListOptions{})
 		return err

@@ -107,7 +107,7 @@ func (r *platformResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 func (r *platformResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return r.backends.KubeFor(ctx, "octollm_platform", d)
+	return tfvalue.Kube(ctx, r.backends, "octollm_platform", d)
 }
 
 // specOf turns a planned model into a Spec.
@@ -145,7 +145,7 @@ func (r *platformResource) apply(ctx context.Context, k *clients.Kube, s Spec, o
 			labels[key] = nil
 		}
 		body, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": labels}})
-		err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+		err := clients.Retry(ctx, clients.KubeTransient, "label namespace "+s.Namespace, func(ctx context.Context) error {
 			_, err := k.Dynamic.Resource(NamespaceResource).Patch(ctx, s.Namespace, k8stypes.MergePatchType, body, metav1.PatchOptions{FieldManager: clients.FieldManager})
 			return err
 		})
@@ -402,7 +402,7 @@ func (r *platformResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	// It returns only once the namespace controller has emptied and removed the namespace.
-	k.DeleteNamespaceOrDiag(ctx, name, timeout, &resp.Diagnostics)
+	tfvalue.DeleteNamespace(ctx, k, name, timeout, &resp.Diagnostics)
 }
 
 func (r *platformResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -452,7 +452,7 @@ func (r *platformResource) ImportState(ctx context.Context, req resource.ImportS
 func gatewayServiceAccount(ctx context.Context, k *clients.Kube, namespace string) (string, error) {
 	var list *unstructured.UnstructuredList
 	selector := contract.ManagedByLabel + "=" + contract.ManagedByValue + "," + contract.ComponentLabel + "=" + GatewayComponent
-	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+	err := clients.Retry(ctx, clients.KubeTransient, "list ServiceAccounts in "+namespace, func(ctx context.Context) error {
 		var err error
 		list, err = k.Dynamic.Resource(ServiceAccountResource).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 		return err

@@ -103,16 +103,7 @@ func resolveConfig(m providerModel, lookup func(string) (string, bool)) (clients
 		ConfigContext:        setting(kube.ConfigContext, "KUBE_CTX", lookup),
 		Insecure:             boolSetting(kube.Insecure, "KUBE_INSECURE", path.Root("kubernetes").AtName("insecure"), lookup, &diags),
 	}
-	if h := cfg.Kubernetes.Host; h != "" {
-		u, err := url.Parse(h)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			diags.AddAttributeError(path.Root("kubernetes").AtName("host"), "Invalid kubernetes.host",
-				fmt.Sprintf("%q is not an apiserver URL: use https://HOST[:PORT].", h))
-		} else if u.Scheme == "http" && !clients.IsLoopback(h) {
-			diags.AddAttributeError(path.Root("kubernetes").AtName("host"), "Insecure transport refused",
-				fmt.Sprintf("plain http is allowed only for loopback hosts, and %q is not one: use https.", h))
-		}
-	}
+	checkBaseURL(path.Root("kubernetes").AtName("host"), cfg.Kubernetes.Host, "an apiserver URL", &diags)
 	if cfg.Kubernetes.Insecure && cfg.Kubernetes.Host != "" && !clients.IsLoopback(cfg.Kubernetes.Host) {
 		diags.AddAttributeError(path.Root("kubernetes").AtName("insecure"), "Insecure transport refused",
 			fmt.Sprintf("kubernetes.insecure is allowed only for loopback hosts, and kubernetes.host %q is not one: remove insecure and set cluster_ca_certificate.", cfg.Kubernetes.Host))
@@ -126,19 +117,25 @@ func resolveConfig(m providerModel, lookup func(string) (string, bool)) (clients
 		APIKey:  setting(stripe.APIKey, "STRIPE_API_KEY", lookup),
 		APIBase: setting(stripe.APIBase, "OCTOLLM_STRIPE_API_BASE", lookup),
 	}
-	if b := cfg.Stripe.APIBase; b != "" {
-		u, err := url.Parse(b)
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			diags.AddAttributeError(path.Root("stripe").AtName("api_base"), "Invalid stripe.api_base",
-				fmt.Sprintf("%q is not a URL: use https://HOST[:PORT].", b))
-		} else if u.Scheme == "http" && !clients.IsLoopback(b) {
-			diags.AddAttributeError(path.Root("stripe").AtName("api_base"), "Insecure transport refused",
-				fmt.Sprintf("plain http is allowed only for loopback hosts, and %q is not one: use https.", b))
-		}
-	}
+	checkBaseURL(path.Root("stripe").AtName("api_base"), cfg.Stripe.APIBase, "a URL", &diags)
 	if k := cfg.Stripe.APIKey; k != "" && !strings.HasPrefix(k, "sk_") && !strings.HasPrefix(k, "rk_") {
 		diags.AddAttributeError(path.Root("stripe").AtName("api_key"), "Invalid stripe.api_key",
 			"A Stripe secret or restricted key starts with sk_ or rk_: copy it from the Stripe dashboard's API keys page.")
 	}
 	return cfg, diags
+}
+
+// checkBaseURL refuses a set base URL (kubernetes.host, stripe.api_base) that is not http(s)
+// with a host ("is not <kind>"), and plain http to a host that is not loopback.
+func checkBaseURL(p path.Path, s, kind string, diags *diag.Diagnostics) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		diags.AddAttributeError(p, "Invalid "+p.String(), fmt.Sprintf("%q is not %s: use https://HOST[:PORT].", s, kind))
+	case u.Scheme == "http" && !clients.IsLoopback(s):
+		diags.AddAttributeError(p, "Insecure transport refused", fmt.Sprintf("plain http is allowed only for loopback hosts, and %q is not one: use https.", s))
+	}
 }

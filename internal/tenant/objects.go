@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -20,10 +19,10 @@ import (
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 // The object kinds a tenant writes.
@@ -129,14 +128,9 @@ func Namespace(name string) string { return NamespacePrefix + name }
 // SecretName is the name of the key Secret in the platform namespace.
 func SecretName(name string) string { return contract.KeySecretName(name) }
 
-var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
-
 // NameProblem explains why name cannot name a tenant, or returns "".
 func NameProblem(name string) string {
-	errs := validation.IsDNS1123Label(name)
-	if len(name) > MaxNameLength {
-		errs = append(errs, fmt.Sprintf("it is %d characters long", len(name)))
-	}
+	errs := validate.DNSLabel(name, MaxNameLength)
 	if len(errs) == 0 {
 		return ""
 	}
@@ -144,21 +138,12 @@ func NameProblem(name string) string {
 		name, strings.Join(errs, "; "), MaxNameLength)
 }
 
-// EmailProblem explains why s is not an email address, or returns "".
-func EmailProblem(s string) string {
-	if emailRE.MatchString(s) {
-		return ""
-	}
-	return fmt.Sprintf("%q is not an email address: write it as name@domain.tld, such as \"alice@acme.example\".", s)
-}
-
 // QuantityProblem explains why s is not a non-negative Kubernetes quantity, or returns "".
 func QuantityProblem(s string) string {
-	q, err := apiresource.ParseQuantity(s)
-	if err != nil {
-		return fmt.Sprintf("%q is not a Kubernetes quantity: write a number with an optional suffix, such as \"8\", \"500m\" or \"16Gi\".", s)
+	if msg := validate.Quantity(s); msg != "" {
+		return msg
 	}
-	if q.Sign() < 0 {
+	if q := apiresource.MustParse(s); q.Sign() < 0 {
 		return fmt.Sprintf("%q is negative: a quota must be zero or more.", s)
 	}
 	return ""

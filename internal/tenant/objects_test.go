@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 func acme() Spec {
@@ -140,13 +141,13 @@ func TestProblems(t *testing.T) {
 		{NameProblem(strings.Repeat("a", 41)), "it is 41 characters long"},
 		{QuantityProblem("eight"), `"eight" is not a Kubernetes quantity`},
 		{QuantityProblem("-1"), `"-1" is negative`},
-		{EmailProblem("alice"), `"alice" is not an email address`},
+		{validate.Email("alice"), `"alice" is not an email address`},
 	} {
 		if !strings.Contains(tc.got, tc.want) {
 			t.Errorf("%q does not say %q", tc.got, tc.want)
 		}
 	}
-	for _, ok := range []string{NameProblem("acme"), NameProblem(strings.Repeat("a", 40)), QuantityProblem("16Gi"), EmailProblem("a@b.example")} {
+	for _, ok := range []string{NameProblem("acme"), NameProblem(strings.Repeat("a", 40)), QuantityProblem("16Gi"), validate.Email("a@b.example")} {
 		if ok != "" {
 			t.Errorf("valid input refused: %s", ok)
 		}

@@ -81,7 +81,7 @@ func partialFailure(t *testing.T, only, want string) {
 						"partial", attr(s, "octollm_billing_plan.standard", "id"))
 				},
 			},
-			{Config: e.config(c), PlanOnly: true},
+			{Config: e.config(c), ConfigPlanChecks: noChanges},
 			{Config: e.config(unprotected)},
 		},
 	})

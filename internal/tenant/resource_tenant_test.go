@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -23,6 +24,9 @@ import (
 )
 
 var update = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("octollm_tenant.acme", plancheck.ResourceActionUpdate)}}
+
+// noChanges is the plan of an apply that changes nothing.
+var noChanges = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 
 // Create a billed tenant; update quotas, admins and models in place; rotate the key; repair
 // drift (quota edited, namespace deleted); destroy refused with protection, then allowed.
@@ -44,7 +48,10 @@ func TestAccTenant_lifecycle(t *testing.T) {
 	rotated.version = 2
 	unprotected := rotated
 	unprotected.protect = false
-	var firstKey, customer, subscription string
+	var customer, subscription string
+	// An update without api_key_version keeps the key and the Stripe IDs; changing it rotates the key.
+	keyKept, keyRotated := statecheck.CompareValue(compare.ValuesSame()), statecheck.CompareValue(compare.ValuesDiffer())
+	customerKept, subscriptionKept := statecheck.CompareValue(compare.ValuesSame()), statecheck.CompareValue(compare.ValuesSame())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(e.checkGone("acme"), func(*terraform.State) error {
@@ -69,40 +76,34 @@ func TestAccTenant_lifecycle(t *testing.T) {
 					e.checkQuota("acme", "8", "16Gi", 50, 600, `["claude-haiku-4-5","gpt-4o-mini"]`),
 					e.checkObjects("acme", []string{"alice@acme.example"}),
 					func(s *terraform.State) error {
-						firstKey = attr(s, addr, "api_key")
 						customer, subscription = attr(s, addr, "stripe_customer_id"), attr(s, addr, "stripe_subscription_id")
 						return checkBilling(api, customer, subscription, "acme", attr(s, "octollm_billing_plan.standard", "id"))
 					}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("namespace"), knownvalue.StringExact("tenant-acme")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sync_status"), knownvalue.StringExact("in sync")),
+					keyKept.AddStateValue(addr, tfjsonpath.New("api_key")),
+					customerKept.AddStateValue(addr, tfjsonpath.New("stripe_customer_id")),
+					subscriptionKept.AddStateValue(addr, tfjsonpath.New("stripe_subscription_id")),
 				},
 			},
-			{Config: e.config(base), PlanOnly: true},
-			{Config: e.config(base), PlanOnly: true},
+			{Config: e.config(base), ConfigPlanChecks: noChanges},
+			{Config: e.config(base), ConfigPlanChecks: noChanges},
 			{
 				Config: e.config(updated), ConfigPlanChecks: update,
 				Check: resource.ComposeTestCheckFunc(
 					e.checkQuota("acme", "4", "8Gi", 20, 100, `["gpt-4o","gpt-4o-mini"]`),
-					e.checkObjects("acme", []string{"alice@acme.example", "bob@acme.example"}),
-					func(s *terraform.State) error {
-						if k := attr(s, addr, "api_key"); k != firstKey {
-							return fmt.Errorf("an update without api_key_version changed the key")
-						}
-						if attr(s, addr, "stripe_customer_id") != customer || attr(s, addr, "stripe_subscription_id") != subscription {
-							return fmt.Errorf("an update changed the Stripe customer or subscription")
-						}
-						return nil
-					}),
+					e.checkObjects("acme", []string{"alice@acme.example", "bob@acme.example"})),
+				ConfigStateChecks: []statecheck.StateCheck{
+					keyKept.AddStateValue(addr, tfjsonpath.New("api_key")),
+					customerKept.AddStateValue(addr, tfjsonpath.New("stripe_customer_id")),
+					subscriptionKept.AddStateValue(addr, tfjsonpath.New("stripe_subscription_id")),
+					keyRotated.AddStateValue(addr, tfjsonpath.New("api_key")),
+				},
 			},
 			{
-				Config: e.config(rotated), ConfigPlanChecks: update,
-				Check: resource.ComposeTestCheckFunc(e.checkKey("acme"), func(s *terraform.State) error {
-					if k := attr(s, addr, "api_key"); k == firstKey || k == "" {
-						return fmt.Errorf("api_key_version 2 did not rotate the key")
-					}
-					return nil
-				}),
+				Config: e.config(rotated), ConfigPlanChecks: update, Check: e.checkKey("acme"),
+				ConfigStateChecks: []statecheck.StateCheck{keyRotated.AddStateValue(addr, tfjsonpath.New("api_key"))},
 			},
 			{
 				// Import by name: everything but the key itself, which the cluster never holds.
@@ -149,7 +150,7 @@ func TestAccTenant_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(e.checkKey("acme"), e.checkObjects("acme", rotated.admins),
 					e.checkQuota("acme", "4", "8Gi", 20, 100, `["gpt-4o","gpt-4o-mini"]`)),
 			},
-			{Config: e.config(rotated), PlanOnly: true},
+			{Config: e.config(rotated), ConfigPlanChecks: noChanges},
 			{Config: e.config(rotated), Destroy: true, ExpectError: acctest.ErrorText("deletion_protection is true; set deletion_protection = false and apply, then destroy")},
 			{Config: e.config(unprotected)},
 		},

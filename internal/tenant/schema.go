@@ -3,10 +3,12 @@ package tenant
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -16,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 // InSync is sync_status's value when the tenant's objects match the configuration.
@@ -50,6 +54,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: fmt.Sprintf("The tenant's name, a DNS-1123 label of at most %d characters. Changing it replaces the tenant.", MaxNameLength),
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{validate.String("Invalid tenant name", "name: ", NameProblem)},
 			},
 			"display_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(""),
@@ -67,6 +72,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"admins": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Email addresses of the tenant's administrators, bound to the `admin` ClusterRole inside the tenant namespace only.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validate.String("Invalid admin", "admins: ", validate.Email))},
 			},
 			"network_isolation": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -108,8 +114,14 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					q.CPU, q.Memory, q.Pods, q.LLMTokensPerMonth, q.RequestsPerMinute),
 				Validators: []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"cpu":                  schema.StringAttribute{Optional: true, MarkdownDescription: "CPU requests and limits of all pods together, a quantity such as `\"8\"` or `\"7500m\"`."},
-					"memory":               schema.StringAttribute{Optional: true, MarkdownDescription: "Memory requests and limits of all pods together, a quantity such as `\"16Gi\"`."},
+					"cpu": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "CPU requests and limits of all pods together, a quantity such as `\"8\"` or `\"7500m\"`.",
+						Validators: []validator.String{validate.String("Invalid quota", "quota.cpu: ", QuantityProblem)},
+					},
+					"memory": schema.StringAttribute{
+						Optional: true, MarkdownDescription: "Memory requests and limits of all pods together, a quantity such as `\"16Gi\"`.",
+						Validators: []validator.String{validate.String("Invalid quota", "quota.memory: ", QuantityProblem)},
+					},
 					"pods":                 schema.Int64Attribute{Optional: true, MarkdownDescription: "Pods at most.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
 					"llm_tokens_per_month": schema.Int64Attribute{Optional: true, MarkdownDescription: "LLM tokens per calendar month, enforced by the gateway.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
 					"requests_per_minute":  schema.Int64Attribute{Optional: true, MarkdownDescription: "API requests per minute, enforced by the gateway.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
@@ -119,8 +131,14 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Usage-based billing on Stripe; needs the provider's Stripe configuration (`STRIPE_API_KEY`).",
 				Validators:          []validator.List{listvalidator.SizeAtMost(1)},
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"plan_id": schema.StringAttribute{Required: true, MarkdownDescription: "The `id` of an `octollm_billing_plan` (a Stripe product, `prod_...`). Changing it moves the subscription to the new plan's prices in place."},
-					"email":   schema.StringAttribute{Required: true, MarkdownDescription: "The billing email address of the Stripe customer."},
+					"plan_id": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The `id` of an `octollm_billing_plan` (a Stripe product, `prod_...`). Changing it moves the subscription to the new plan's prices in place.",
+						Validators: []validator.String{validate.String("Invalid billing plan", "billing.plan_id: ", planIDProblem)},
+					},
+					"email": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The billing email address of the Stripe customer.",
+						Validators: []validator.String{validate.String("Invalid billing email", "billing.email: ", validate.Email)},
+					},
 					"delete_customer": schema.BoolAttribute{
 						Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 						MarkdownDescription: "Delete the Stripe customer on destroy. Default false: the customer is kept for its invoice history.",
@@ -130,4 +148,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// planIDProblem explains why id is not a billing plan's id (a Stripe product), or returns "".
+func planIDProblem(id string) string {
+	if strings.HasPrefix(id, "prod_") {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a billing plan id: use an octollm_billing_plan's id (a Stripe product, prod_...), such as octollm_billing_plan.standard.id.", id)
 }
