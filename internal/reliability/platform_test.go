@@ -244,8 +244,12 @@ func tail(s string, n int) string {
 // or copy a template's labels).
 var skippedKinds = []string{"pods", "replicasets", "events", "endpoints", "endpointslices", "controllerrevisions"}
 
-// idPattern matches the ids Stripe and the registry hand out, which differ between runs.
-var idPattern = regexp.MustCompile(`\b(cus|sub|si|prod|price|mtr)_[A-Za-z0-9]+`)
+// idPattern matches the ids Stripe hands out and timePattern the times (compliance evidence's
+// evaluated_at), which differ between runs.
+var (
+	idPattern   = regexp.MustCompile(`\b(cus|sub|si|prod|price|mtr)_[A-Za-z0-9]+`)
+	timePattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+)
 
 // kubeSnapshot is every object the provider wrote (label managed-by, no owner) in the run's
 // platform namespace and its tenants' namespaces, of every namespaced kind the apiserver
@@ -290,6 +294,17 @@ func kubeSnapshot(t *testing.T, names map[string]string, namespaces ...string) m
 		delete(obj, "status")
 		meta, _ := obj["metadata"].(map[string]any)
 		obj["metadata"] = map[string]any{"name": name, "namespace": ns, "labels": meta["labels"], "annotations": meta["annotations"]}
+		if spec, ok := obj["spec"].(map[string]any); ok && kind == "services" {
+			delete(spec, "clusterIP") // the apiserver's draw
+			delete(spec, "clusterIPs")
+		}
+		// Compliance evidence's records say what each evaluation saw when it ran: the two
+		// controls, applied in parallel, may or may not see each other's deny policy yet.
+		if data, ok := obj["data"].(map[string]any); ok && kind == "configmaps" && strings.HasPrefix(name, "compliance-evidence-") {
+			if _, ok := data["records.jsonl"]; ok {
+				data["records.jsonl"] = "<evaluation records>"
+			}
+		}
 		if kind == "secrets" {
 			for _, field := range []string{"data", "stringData"} {
 				if data, ok := obj[field].(map[string]any); ok {
@@ -303,7 +318,7 @@ func kubeSnapshot(t *testing.T, names map[string]string, namespaces ...string) m
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[normalize.Replace(kind+" "+ns+"/"+name)] = idPattern.ReplaceAllString(normalize.Replace(string(b)), "${1}_X")
+		out[normalize.Replace(kind+" "+ns+"/"+name)] = timePattern.ReplaceAllString(idPattern.ReplaceAllString(normalize.Replace(string(b)), "${1}_X"), "<time>")
 	}
 	nsList, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}).List(ctx, sel)
 	if err != nil {
