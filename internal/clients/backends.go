@@ -130,7 +130,7 @@ func (b *Backends) Kube(ctx context.Context) (*Kube, error) {
 }
 
 // Stripe returns a Stripe client for one operation, or an error naming what is missing. Its
-// retries (stripe-go retries network errors, 409s and 5xx up to 3 times) are logged at INFO to
+// retries (stripe-go retries network errors, 409s and 5xx, POSTs' too, up to 6 times) are logged at INFO to
 // ctx's provider logger, so `TF_LOG=INFO` shows an apply waiting on Stripe; nothing else
 // stripe-go would log (request and response bodies) is.
 func (b *Backends) Stripe(ctx context.Context) (*stripeclient.API, error) {
@@ -140,7 +140,7 @@ func (b *Backends) Stripe(ctx context.Context) (*stripeclient.API, error) {
 			return
 		}
 		// stripe-go's default: 80 s per request. One client, so connections are reused.
-		b.stripeHTTP = &http.Client{Timeout: 80 * time.Second}
+		b.stripeHTTP = &http.Client{Timeout: 80 * time.Second, Transport: stripeRetryTransport{base: http.DefaultTransport}}
 	})
 	if b.stripeErr != nil {
 		return nil, b.stripeErr
@@ -148,7 +148,7 @@ func (b *Backends) Stripe(ctx context.Context) (*stripeclient.API, error) {
 	c := b.Config.Stripe
 	// stripe-go would print every failed request to stderr; failures reach the user as
 	// diagnostics with Stripe's message instead.
-	cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(3), LeveledLogger: stripeRetryLogger{ctx: ctx}, HTTPClient: b.stripeHTTP}
+	cfg := &stripe.BackendConfig{MaxNetworkRetries: stripe.Int64(stripeMaxRetries), LeveledLogger: stripeRetryLogger{ctx: ctx}, HTTPClient: b.stripeHTTP}
 	if c.APIBase != "" {
 		cfg.URL = stripe.String(c.APIBase)
 	}

@@ -312,7 +312,11 @@ func (r *componentResource) write(ctx context.Context, m model, timeout time.Dur
 // serviceAccountExists refuses a ServiceAccount that is not there: the ReplicaSet would fail to
 // create pods, and the rollout would only time out.
 func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
-	_, err := k.Clientset.CoreV1().ServiceAccounts(s.Namespace).Get(ctx, s.ServiceAccount, metav1.GetOptions{})
+	// Retried like every other read: an apiserver 429 or 5xx is not a missing ServiceAccount.
+	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+		_, err := k.Clientset.CoreV1().ServiceAccounts(s.Namespace).Get(ctx, s.ServiceAccount, metav1.GetOptions{})
+		return err
+	})
 	switch {
 	case err == nil:
 		return nil
@@ -451,7 +455,11 @@ func (r *componentResource) Read(ctx context.Context, req resource.ReadRequest, 
 // readInto reflects the live Deployment and Service into m; false when the Deployment is gone.
 func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *model, d *diag.Diagnostics) bool {
 	ns, name := m.Namespace.ValueString(), m.Name.ValueString()
-	dep, err := k.Clientset.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+	var dep *appsv1.Deployment
+	err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		dep, err = k.Clientset.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
 	if err != nil {
 		if isNotFound(err) {
 			return false
@@ -459,7 +467,11 @@ func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *mo
 		d.AddError("Cannot read Deployment "+ns+"/"+name, k.Error("read deployment", err).Error())
 		return false
 	}
-	svc, err := k.Clientset.CoreV1().Services(ns).Get(ctx, name, metav1.GetOptions{})
+	var svc *corev1.Service
+	err = clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+		svc, err = k.Clientset.CoreV1().Services(ns).Get(ctx, name, metav1.GetOptions{})
+		return err
+	})
 	if err != nil && !isNotFound(err) {
 		d.AddError("Cannot read Service "+ns+"/"+name, k.Error("read service", err).Error())
 		return false

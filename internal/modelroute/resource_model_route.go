@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -168,7 +169,8 @@ func (r *routeResource) write(ctx context.Context, planned tftypes.Value, state 
 }
 
 // mayWrite refuses to take over a ConfigMap the provider does not own, or one that holds
-// another route whose names run together into the same ConfigMap name.
+// another route whose names run together into the same ConfigMap name; it takes over the
+// provider's own ConfigMap of the same route.
 func (r *routeResource) mayWrite(ctx context.Context, k *clients.Kube, route Route, ns string, d *diag.Diagnostics) bool {
 	name := route.ConfigMapName()
 	live, err := k.Get(ctx, ConfigMapResource, ns, name)
@@ -194,9 +196,11 @@ func (r *routeResource) mayWrite(ctx context.Context, k *clients.Kube, route Rou
 			fmt.Sprintf("Route %q and route %q both map to ConfigMap %s, because tenant and name are joined with a hyphen: rename one of them.", route.ID(), other, name))
 		return false
 	}
-	d.AddError(fmt.Sprintf("Route %s already exists", route.ID()),
-		fmt.Sprintf("ConfigMap %s/%s already holds this route, managed by another Terraform state: import it with `terraform import octollm_model_route.<name> %s` instead of creating it.", ns, name, route.ID()))
-	return false
+	// The provider's own ConfigMap of this very route: what an apply killed after the write and
+	// before the state was saved leaves behind. Create takes it over, as every resource takes
+	// over what it owns, so the re-apply converges instead of asking for an import.
+	tflog.Info(ctx, "model route: taking over the provider's own ConfigMap of this route (left by an interrupted apply?)", map[string]any{"configmap": ns + "/" + name})
+	return true
 }
 
 // stateAndKube reads the prior state and connects to the cluster; k is nil after an error.

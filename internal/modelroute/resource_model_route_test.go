@@ -277,6 +277,28 @@ func TestAccModelRoute_noTakeover(t *testing.T) {
 	})
 }
 
+// An apply killed after it wrote a route's ConfigMap and before it saved the state leaves the
+// provider's own ConfigMap of that route: the re-apply takes it over (no import asked for) and
+// writes the route, and the next plan is empty (issue 16's R2).
+func TestAccModelRoute_createTakesOverItsOwnCrashedWrite(t *testing.T) {
+	acctest.PreCheck(t)
+	ns, provider, kube := platformNamespace(t)
+	if _, err := kube.CoreV1().ConfigMaps(ns).Create(context.Background(), &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: "octollm-route-chat", Labels: map[string]string{
+			"app.kubernetes.io/managed-by": "terraform-provider-octollm", "octollm.io/model-route": "chat"}},
+		Data: map[string]string{"route.json": "{}"},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: provider + chatHCL, Check: routeJSONIs(kube, ns, "octollm-route-chat", "chat", t)},
+			{Config: provider + chatHCL, PlanOnly: true},
+		},
+	})
+}
+
 func TestAccModelCatalog(t *testing.T) {
 	acctest.PreCheck(t)
 	resource.ParallelTest(t, resource.TestCase{

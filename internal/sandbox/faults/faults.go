@@ -40,6 +40,7 @@ type Injector struct {
 	latency   time.Duration
 	only      string
 	rng       *rand.Rand
+	injected  int // failures decided so far
 }
 
 // Settings is the fault configuration of an [Injector], as served and accepted by
@@ -181,7 +182,20 @@ func (i *Injector) DecideFor(target string) (delay time.Duration, fail bool) {
 	default:
 		fail = i.rng.Float64() < i.errorRate
 	}
+	if fail {
+		i.injected++
+	}
 	return i.latency, fail
+}
+
+// Injected counts the failures decided so far; 0 for a nil Injector.
+func (i *Injector) Injected() int {
+	if i == nil {
+		return 0
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.injected
 }
 
 // sleep waits for d or until ctx is done, reporting whether the full delay elapsed.
@@ -248,10 +262,18 @@ type settingsJSON struct {
 	Only      *string  `json:"only,omitempty"`
 }
 
+// statusJSON is what the control endpoint answers: the settings and how many failures were
+// injected so far (a reliability test reads it before and after a run).
+type statusJSON struct {
+	settingsJSON
+	Injected int `json:"injected"`
+}
+
 // ControlHandler serves the Injector's settings so a benchmark can change faults on a running
 // sandbox:
 //
-//   - GET answers {"error_rate":0.2,"latency":"50ms","only":"POST /v1/subscriptions"}.
+//   - GET answers {"error_rate":0.2,"latency":"50ms","only":"POST /v1/subscriptions","injected":12}
+//     (injected: the failures so far).
 //   - PUT takes the same JSON; an omitted field keeps its current value. It answers the new
 //     settings, or 400 naming the bad field.
 //
@@ -261,7 +283,7 @@ func (i *Injector) ControlHandler() http.Handler {
 	return controlHandler(i != nil, "fault injection is not enabled on this emulator", i.applyJSON, func() any {
 		cur := i.Settings()
 		latency := cur.Latency.String()
-		return settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency, Only: &cur.Only}
+		return statusJSON{settingsJSON: settingsJSON{ErrorRate: &cur.ErrorRate, Latency: &latency, Only: &cur.Only}, Injected: i.Injected()}
 	})
 }
 

@@ -204,6 +204,19 @@ func TestControlHandler(t *testing.T) {
 	if code, _ := do(http.MethodPost, `{}`); code != http.StatusMethodNotAllowed {
 		t.Errorf("POST = %d, want 405", code)
 	}
+	// GET counts the failures injected so far (a reliability test reads it around a run).
+	if code, got := do(http.MethodGet, ""); code != http.StatusOK || got["injected"] != 0.0 {
+		t.Errorf("GET before any failure = %d %v, want injected 0", code, got)
+	}
+	i.Set(1, 0)
+	for range 3 {
+		i.Decide()
+	}
+	i.Set(0, 0)
+	i.Decide()
+	if code, got := do(http.MethodGet, ""); code != http.StatusOK || got["injected"] != 3.0 {
+		t.Errorf("GET after 3 failures = %d %v, want injected 3", code, got)
+	}
 }
 
 func TestFromEnv(t *testing.T) {
