@@ -313,7 +313,7 @@ func (r *componentResource) write(ctx context.Context, m model, timeout time.Dur
 // create pods, and the rollout would only time out.
 func serviceAccountExists(ctx context.Context, k *clients.Kube, s Spec) error {
 	// Retried like every other read: an apiserver 429 or 5xx is not a missing ServiceAccount.
-	err := clients.KubeRetry(ctx, func(ctx context.Context) error {
+	err := clients.Retry(ctx, clients.KubeTransient, "read ServiceAccount "+s.Namespace+"/"+s.ServiceAccount, func(ctx context.Context) error {
 		_, err := k.Clientset.CoreV1().ServiceAccounts(s.Namespace).Get(ctx, s.ServiceAccount, metav1.GetOptions{})
 		return err
 	})
@@ -456,7 +456,7 @@ func (r *componentResource) Read(ctx context.Context, req resource.ReadRequest, 
 func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *model, d *diag.Diagnostics) bool {
 	ns, name := m.Namespace.ValueString(), m.Name.ValueString()
 	var dep *appsv1.Deployment
-	err := clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+	err := clients.Retry(ctx, clients.KubeTransient, "read Deployment "+ns+"/"+name, func(ctx context.Context) (err error) {
 		dep, err = k.Clientset.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
@@ -468,7 +468,7 @@ func (r *componentResource) readInto(ctx context.Context, k *clients.Kube, m *mo
 		return false
 	}
 	var svc *corev1.Service
-	err = clients.KubeRetry(ctx, func(ctx context.Context) (err error) {
+	err = clients.Retry(ctx, clients.KubeTransient, "read Service "+ns+"/"+name, func(ctx context.Context) (err error) {
 		svc, err = k.Clientset.CoreV1().Services(ns).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
