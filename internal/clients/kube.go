@@ -43,6 +43,8 @@ type Kube struct {
 	Dynamic   dynamic.Interface
 	// Source says where access came from, for error messages: "kubernetes block" or "GKE cluster".
 	Source string
+
+	cache kubeCache // GetCached's objects (kube_cache.go)
 }
 
 // RESTConfigFromBlock builds a client configuration from the kubernetes block.

@@ -55,6 +55,7 @@ func (k *Kube) ApplyAs(ctx context.Context, manager string, gvr schema.GroupVers
 	if err != nil {
 		return nil, k.Error(fmt.Sprintf("apply %s %s/%s", gvr.Resource, obj.GetNamespace(), obj.GetName()), err)
 	}
+	k.cacheWritten(gvr, out)
 	return out, nil
 }
 
@@ -83,6 +84,7 @@ func (k *Kube) Delete(ctx context.Context, gvr schema.GroupVersionResource, name
 	if err != nil && !apierrors.IsNotFound(err) {
 		return k.Error(fmt.Sprintf("delete %s %s/%s", gvr.Resource, namespace, name), err)
 	}
+	k.cacheDeleted(gvr, namespace, name)
 	return nil
 }
 

@@ -5,6 +5,8 @@
 //	tool hcl N PLATFORM      prints the same tenants as a Terraform configuration
 //	tool check N PLATFORM    runs the SubjectAccessReview isolation matrix (KUBECONFIG) over
 //	                         the tenants, or over the first 10 of them when N > 20
+//	tool report RESULTS      prints the tables of REPORT.md from run.sh's results file (lines
+//	                         "tenants run operation provider_s kubectl_s provider_peak_kib")
 package main
 
 import (
@@ -40,8 +42,15 @@ func spec(name, platform string) tenant.Spec {
 }
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "report" {
+		if err := report(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: tool render|hcl|check N PLATFORM")
+		fmt.Fprintln(os.Stderr, "usage: tool render|hcl|check N PLATFORM, or tool report RESULTS")
 		os.Exit(2)
 	}
 	n, err := strconv.Atoi(os.Args[2])
