@@ -567,12 +567,12 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 // the tenant exists (the namespace or the key Secret) and what differs.
 func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model, d *diag.Diagnostics) (bool, []string) {
 	name := m.Name.ValueString()
-	ns, err := k.Get(ctx, NamespaceResource, "", Namespace(name))
+	ns, err := k.GetCached(ctx, NamespaceResource, "", Namespace(name))
 	if err != nil {
 		d.AddError("Cannot read Namespace "+Namespace(name), err.Error())
 		return false, nil
 	}
-	secret, err := k.Get(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name))
+	secret, err := k.GetCached(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name))
 	if err != nil {
 		d.AddError("Cannot read Secret "+SecretName(name), err.Error())
 		return false, nil
@@ -595,7 +595,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 	default:
 		problems = append(problems, Drift(spec.NamespaceObject(), ns)...)
 		for _, want := range spec.NamespacedObjects() {
-			live, err := k.Get(ctx, gvrOf(want), want.GetNamespace(), want.GetName())
+			live, err := k.GetCached(ctx, gvrOf(want), want.GetNamespace(), want.GetName())
 			if err != nil {
 				d.AddError("Cannot read "+want.GetKind()+" "+want.GetName(), err.Error())
 				return true, nil
@@ -603,7 +603,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 			problems = append(problems, Drift(want, live)...)
 		}
 		for _, o := range unwanted(spec) {
-			live, err := k.Get(ctx, o.gvr, Namespace(name), o.name)
+			live, err := k.GetCached(ctx, o.gvr, Namespace(name), o.name)
 			if err != nil {
 				d.AddError("Cannot read "+o.gvr.Resource+" "+o.name, err.Error())
 				return true, nil
