@@ -42,18 +42,39 @@ RESULTS=$WORK/results
 seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.2f", e - s }'; }
 # sample_peak FILE: until FILE.stop exists, keep in FILE the largest VmHWM (KiB) of this
 # checkout's provider processes (OpenTofu starts one per operation phase).
+# It also keeps in FILE.cpu the CPU seconds (user + system) those processes used, as last seen.
 sample_peak() {
-	local out=$1 peak=0 pid hwm
+	local out=$1 peak=0 pid hwm ticks total
+	declare -A cpu=()
 	while [ ! -e "$out.stop" ]; do
 		for pid in $(pgrep -f "$PROVIDER_BIN" || true); do
 			[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$PROVIDER_BIN" ] || continue
 			hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
 			if [ -n "$hwm" ] && ((hwm > peak)); then peak=$hwm; fi
+			ticks=$(cpu_ticks "$pid")
+			[ -n "$ticks" ] && cpu[$pid]=$ticks
 		done
 		echo "$peak" >"$out"
+		total=0
+		for pid in "${!cpu[@]}"; do total=$((total + cpu[$pid])); done
+		echo "$total" >"$out.cpu"
 		sleep 0.1
 	done
 }
+# cpu_ticks PID...: user + system clock ticks the processes used so far.
+cpu_ticks() {
+	local pid t=0 f
+	for pid in "$@"; do
+		f=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+		# shellcheck disable=SC2086
+		set -- $f
+		t=$((t + ${12} + ${13}))
+	done
+	echo "$t"
+}
+HZ=$(getconf CLK_TCK)
+# The sandbox's kube-apiserver and etcd, whose CPU each operation also costs.
+SERVER_PIDS=$(pgrep -f "^$ROOT/bin/(kube-apiserver|etcd) .*$DIR/" | tr '\n' ' ')
 # timed NAME CMD...: runs CMD with its output in $WORK/NAME.log; sets T (seconds) and PEAK (KiB).
 timed() {
 	local name=$1 start end sampler
@@ -61,16 +82,23 @@ timed() {
 	rm -f "$WORK/peak" "$WORK/peak.stop"
 	sample_peak "$WORK/peak" &
 	sampler=$!
+	local s0 timer=()
+	# shellcheck disable=SC2086
+	s0=$(cpu_ticks $SERVER_PIDS)
+	rm -f "$WORK/time"
+	[ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%U %S' -o "$WORK/time")
 	start=$(date +%s.%N)
-	"$@" >"$WORK/$name.log" 2>&1 || { touch "$WORK/peak.stop"; wait "$sampler"; cat "$WORK/$name.log"; exit 1; }
+	"${timer[@]}" "$@" >"$WORK/$name.log" 2>&1 || { touch "$WORK/peak.stop"; wait "$sampler"; cat "$WORK/$name.log"; exit 1; }
 	end=$(date +%s.%N)
 	touch "$WORK/peak.stop"
 	wait "$sampler"
 	T=$(seconds "$start" "$end")
 	PEAK=$(cat "$WORK/peak")
+	# shellcheck disable=SC2086
+	echo "$name wall $T client_cpu $(awk '{ printf "%.1f", $1 + $2 }' "$WORK/time" 2>/dev/null || echo -) server_cpu $(awk -v a="$s0" -v b="$(cpu_ticks $SERVER_PIDS)" -v hz="$HZ" 'BEGIN { printf "%.1f", (b - a) / hz }') provider_cpu $(awk -v t="$(cat "$WORK/peak.cpu" 2>/dev/null || echo 0)" -v hz="$HZ" 'BEGIN { printf "%.1f", t / hz }')" >>"$WORK/cpu"
 }
-# noop_plan: a plan that must find nothing to change (exit 0 with -detailed-exitcode).
-noop_plan() { $TOFU plan -detailed-exitcode -input=false -no-color -parallelism=10; }
+# A no-op plan must find nothing to change (exit 0 with -detailed-exitcode).
+NOOP_PLAN=(plan -detailed-exitcode -input=false -no-color -parallelism=10)
 
 # Sizes from NO_DESTROY_FROM tenants on (OCTOLLM_BENCH_NO_DESTROY_FROM, default 1000) run once,
 # without destroy (see below): run them last.
@@ -81,7 +109,7 @@ printf 'terraform {\n  required_providers {\n    octollm = { source = "octollm/o
 empty=()
 for i in 1 2 3; do
 	TOFU="$ROOT/bin/tofu -chdir=$WORK/0"
-	timed "0-plan-$i" noop_plan
+	timed "0-plan-$i" $TOFU "${NOOP_PLAN[@]}"
 	empty+=("$T")
 done
 echo "plan of no resources: ${empty[*]} s"
@@ -112,7 +140,7 @@ for size in "${SIZES[@]}"; do
 		timed "$N-apply-1" $TOFU apply -auto-approve -input=false -no-color -parallelism=10
 		pa=$T pa_m=$PEAK
 		checks=$(bin/bench-tenants check "$N" "$PLATFORM")
-		timed "$N-plan-1" noop_plan
+		timed "$N-plan-1" $TOFU "${NOOP_PLAN[@]}"
 		pp=$T pp_m=$PEAK
 		timed "$N-get-1" "$KUBECTL" get -f "$WORK/$N/objects.yaml" -o name
 		kg=$T
@@ -124,7 +152,7 @@ for size in "${SIZES[@]}"; do
 		timed "$N-apply-$i" $TOFU apply -auto-approve -input=false -no-color -parallelism=10
 		pa=$T pa_m=$PEAK
 		checks=$(bin/bench-tenants check "$N" "$PLATFORM")
-		timed "$N-plan-$i" noop_plan
+		timed "$N-plan-$i" $TOFU "${NOOP_PLAN[@]}"
 		pp=$T pp_m=$PEAK
 		timed "$N-get-$i" "$KUBECTL" get -f "$WORK/$N/objects.yaml" -o name
 		kg=$T
@@ -167,6 +195,14 @@ Peak memory is the largest VmHWM (peak resident set size, from /proc/PID/status,
 0.1 s) of the provider processes OpenTofu started during the operation.
 
 $(bin/bench-tenants report "$RESULTS")
+
+Where the CPU went, per operation (seconds of user + system time: \`tofu\` or \`kubectl\` from
+\`/usr/bin/time\`; the provider processes OpenTofu started, from /proc/PID/stat as last sampled;
+the sandbox's kube-apiserver and etcd, from /proc before and after):
+
+| operation | wall (s) | tofu or kubectl CPU (s) | provider CPU (s) | apiserver + etcd CPU (s) |
+|---|---|---|---|---|
+$(awk '{ split($1, a, "-"); op = a[2]; n = a[1]; k = (op ~ /^k|get/) ? "kubectl" : "provider"; printf "| %s tenants, run %s: %s %s | %s | %s | %s | %s |\n", n, a[3], k, op, $3, $5, (k == "kubectl" ? "-" : $9), $7 }' "$WORK/cpu")
 
 The fixed cost of one \`tofu plan\` through the provider (a configuration with the provider and no
 resources), three times before the runs: ${empty[*]} s; kubectl starts in about 0.1 s.
