@@ -21,8 +21,9 @@ SIZES=("$@")
 cd "$ROOT"
 make -s build >/dev/null
 go build -o bin/bench-tenants ./bench/tenants/tool
-DIR=$ROOT/.sandbox-bench-tenants
 export OCTOLLM_SANDBOX_PORT_BASE=${OCTOLLM_BENCH_PORT_BASE:-18600}
+# One directory per port base: two runs on different ports must not stop each other's sandbox.
+DIR=$ROOT/.sandbox-bench-tenants-$OCTOLLM_SANDBOX_PORT_BASE
 WORK=$(mktemp -d)
 bin/octollm-sandbox down --dir "$DIR" >/dev/null 2>&1 || true
 trap 'bin/octollm-sandbox down --dir "$DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
