@@ -3,8 +3,11 @@
 //	tool render N PLATFORM   prints the Kubernetes objects of N tenants (bench-00 ...), as the
 //	                         provider builds them, as YAML for `kubectl apply --server-side`
 //	tool hcl N PLATFORM      prints the same tenants as a Terraform configuration
+//	                         (render, hcl and check take a fourth argument: the names' prefix)
 //	tool check N PLATFORM    runs the SubjectAccessReview isolation matrix (KUBECONFIG) over
 //	                         the tenants, or over the first 10 of them when N > 20
+//	tool report RESULTS      prints the tables of REPORT.md from run.sh's results file (lines
+//	                         "tenants run operation provider_s kubectl_s provider_peak_kib")
 package main
 
 import (
@@ -22,10 +25,14 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/tenant/tenanttest"
 )
 
+// prefix starts every tenant's name: "bench-" unless the command's fourth argument says
+// another (run.sh gives kubectl its own tenants when both sides' objects exist at once).
+var prefix = "bench-"
+
 func names(n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		out[i] = fmt.Sprintf("bench-%02d", i)
+		out[i] = fmt.Sprintf("%s%02d", prefix, i)
 	}
 	return out
 }
@@ -40,9 +47,19 @@ func spec(name, platform string) tenant.Spec {
 }
 
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: tool render|hcl|check N PLATFORM")
+	if len(os.Args) == 3 && os.Args[1] == "report" {
+		if err := report(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) != 4 && len(os.Args) != 5 {
+		fmt.Fprintln(os.Stderr, "usage: tool render|hcl|check N PLATFORM [NAME-PREFIX], or tool report RESULTS")
 		os.Exit(2)
+	}
+	if len(os.Args) == 5 {
+		prefix = os.Args[4]
 	}
 	n, err := strconv.Atoi(os.Args[2])
 	if err != nil || n < 1 {
