@@ -30,6 +30,7 @@ type tenantConfig struct {
 	version                    int
 	billing, deleteCustomer    bool
 	protect                    bool
+	deleteTimeout              string // timeouts.delete; default 3m
 }
 
 func list(ss []string) string {
@@ -71,7 +72,11 @@ func (c tenantConfig) hcl() string {
 		}
 		b.WriteString("  }\n")
 	}
-	fmt.Fprintf(&b, "  deletion_protection = %t\n  timeouts {\n    delete = \"3m\"\n  }\n}\n", c.protect)
+	deleteTimeout := c.deleteTimeout
+	if deleteTimeout == "" {
+		deleteTimeout = "3m"
+	}
+	fmt.Fprintf(&b, "  deletion_protection = %t\n  timeouts {\n    delete = %q\n  }\n}\n", c.protect, deleteTimeout)
 	return b.String()
 }
 

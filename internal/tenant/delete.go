@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -36,30 +37,41 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if k == nil {
 		return
 	}
+	// The key first (revoked at once), then billing, then the namespace: deleting a namespace
+	// waits for its controller, and a CLI killed or timed out then leaves a tenant the next
+	// refresh finds gone. Its subscription must be canceled by then, or nothing would cancel it.
 	if err := k.Delete(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name)); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the key Secret "+SecretName(name), err.Error())
 		return
 	}
-	if !tfvalue.DeleteNamespace(ctx, k, Namespace(name), timeout, &resp.Diagnostics) {
+	if !r.cancelBilling(ctx, name, state, &resp.Diagnostics) {
 		return
 	}
+	tfvalue.DeleteNamespace(ctx, k, Namespace(name), timeout, &resp.Diagnostics)
+}
+
+// cancelBilling cancels a billed tenant's subscription and, with billing.delete_customer, deletes
+// its Stripe customer; false when Stripe refused.
+func (r *tenantResource) cancelBilling(ctx context.Context, name string, state model, d *diag.Diagnostics) bool {
 	b := state.billing()
 	if b == nil {
-		return
+		return true
 	}
-	o := r.billingOps(ctx, name, "", &resp.Diagnostics)
+	o := r.billingOps(ctx, name, "", d)
 	if o == nil {
-		return
+		return false
 	}
 	if tfvalue.Known(state.StripeSubscriptionID) {
 		if err := o.cancel(state.StripeSubscriptionID.ValueString()); err != nil {
-			resp.Diagnostics.AddError("Cannot cancel the tenant's subscription", err.Error())
-			return
+			d.AddError("Cannot cancel the tenant's subscription", err.Error())
+			return false
 		}
 	}
 	if b.DeleteCustomer.ValueBool() && tfvalue.Known(state.StripeCustomerID) {
 		if err := o.deleteCustomer(state.StripeCustomerID.ValueString()); err != nil {
-			resp.Diagnostics.AddError("Cannot delete the tenant's Stripe customer", err.Error())
+			d.AddError("Cannot delete the tenant's Stripe customer", err.Error())
+			return false
 		}
 	}
+	return true
 }

@@ -3,14 +3,18 @@ package tenant_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/stripe/stripe-go/v76"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
+	"github.com/octollm/terraform-provider-octollm/internal/tenant"
 )
 
 // countBilling counts the account's customers and live subscriptions per tenant metadata.
@@ -120,5 +124,68 @@ func TestAccTenant_destroyDeletesCustomer(t *testing.T) {
 				return nil
 			},
 		}},
+	})
+}
+
+// A destroy that cannot finish deleting the tenant's namespace (a finalizer holds an object in
+// it) has already revoked the key and canceled the subscription: were the CLI killed or timed out
+// while the namespace terminates, the next refresh would find the tenant gone and drop it from
+// state, and a subscription canceled only after the namespace would stay live, billed, with no
+// resource left to cancel it (issue 16's R2 found it). The second destroy finishes the job.
+func TestAccTenant_destroyCancelsBillingBeforeTheNamespaceGoes(t *testing.T) {
+	e := newEnv(t)
+	e.cleanupTenants("held")
+	api := acctest.Stripe(t, e.key)
+	ctx := context.Background()
+	ns := tenant.Namespace("held")
+	const holder, finalizer = "held-by-a-finalizer", "octollm.dev/test-hold"
+	release := func() {
+		cm, err := e.kube.CoreV1().ConfigMaps(ns).Get(ctx, holder, metav1.GetOptions{})
+		if err != nil {
+			return
+		}
+		cm.Finalizers = nil
+		_, _ = e.kube.CoreV1().ConfigMaps(ns).Update(ctx, cm, metav1.UpdateOptions{})
+	}
+	t.Cleanup(release)
+	held := tenantConfig{name: "held", billing: true, deleteTimeout: "20s"}
+	var subscription string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.checkGone("held"),
+		Steps: []resource.TestStep{
+			{
+				Config: e.config(held),
+				Check: func(s *terraform.State) error {
+					subscription = attr(s, "octollm_tenant.held", "stripe_subscription_id")
+					if subscription == "" {
+						return fmt.Errorf("no subscription in state")
+					}
+					cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: holder, Namespace: ns, Finalizers: []string{finalizer}}}
+					_, err := e.kube.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
+					return err
+				},
+			},
+			{
+				// The namespace cannot go within timeouts.delete.
+				Config: e.config(held), Destroy: true, ExpectError: regexp.MustCompile(ns),
+			},
+			{
+				PreConfig: func() {
+					sub, err := api.Subscriptions.Get(subscription, nil)
+					if err != nil {
+						t.Fatalf("reading subscription %s: %v", subscription, err)
+					}
+					if sub.Status != stripe.SubscriptionStatusCanceled {
+						t.Errorf("subscription %s is %s while the destroyed tenant's namespace terminates, want canceled", subscription, sub.Status)
+					}
+					if _, err := e.kube.CoreV1().Secrets(e.platform).Get(ctx, tenant.SecretName("held"), metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+						t.Errorf("the key Secret %s still exists while the namespace terminates (err %v): the key must be revoked first", tenant.SecretName("held"), err)
+					}
+					release()
+				},
+				Config: e.config(held), Destroy: true,
+			},
+		},
 	})
 }
