@@ -25,29 +25,8 @@ func TestMain(m *testing.M) { acctest.Main(m) }
 // the apiserver; it must hold the progress lines of the waits.
 func TestAccApplyLogKeepsSecrets(t *testing.T) {
 	acctest.PreCheck(t)
-	root, err := acctest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		cli = filepath.Join(root, "bin", "tofu")
-	}
-	work := t.TempDir()
-	overrides, err := exec.Command("bash", filepath.Join(root, "scripts", "dev-overrides.sh"), providerDir).Output()
-	if err != nil {
-		t.Fatalf("scripts/dev-overrides.sh: %v", err)
-	}
-	rc := filepath.Join(work, "cli.tfrc")
-	if err := os.WriteFile(rc, overrides, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	checkout := acctest.NewCheckoutCLI(t)
+	cli, rc, work := checkout.Bin, checkout.Config, t.TempDir()
 
 	ns := acctest.RandomName("logs")
 	pool := acctest.RandomName("logs")

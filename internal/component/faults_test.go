@@ -2,11 +2,7 @@ package component_test
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
-	"net"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -34,27 +30,7 @@ func TestAccComponent_serviceAccountCheckRetriesApiserverFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := acctest.Sandbox()
-	certFile, keyFile := s.KubeServingCertPaths()
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := os.ReadFile(s.CACert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	upstream, _ := url.Parse(s.APIServerURL())
-	srv, serve, err := faults.ServeKubeProxy(lis, cert, upstream, caPEM, inj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = serve() }()
-	t.Cleanup(func() { _ = srv.Close() })
+	block, _ := acctest.KubeFaultProxy(t, inj)
 	// Lift the faults once the check has met one.
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
@@ -71,16 +47,11 @@ func TestAccComponent_serviceAccountCheckRetriesApiserverFaults(t *testing.T) {
 
 	config := fmt.Sprintf(`
 provider "octollm" {
-  kubernetes {
-    host                   = %[1]q
-    token                  = %[2]q
-    cluster_ca_certificate = %[3]q
-  }
-}
+%[1]s}
 
 resource "octollm_component" "gateway" {
   name                 = "gateway"
-  namespace            = %[4]q
+  namespace            = %[2]q
   kind                 = "gateway"
   image                = "ghcr.io/acme/octollm-gateway:1.4.2"
   port                 = 8080
@@ -89,7 +60,7 @@ resource "octollm_component" "gateway" {
   wait_for_rollout     = false
   service_account_name = "octollm-gateway"
 }
-`, "https://"+lis.Addr().String(), s.Token, string(caPEM), ns)
+`, block, ns)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: acctest.RequiredProviders() + config}},

@@ -44,7 +44,7 @@ func TestAccModules(t *testing.T) {
 	for _, e := range envs {
 		dirs = append(dirs, filepath.Join("examples", "environments", filepath.Base(e)))
 	}
-	providerDir := buildProvider(t, root)
+	providerDir := acctest.BuildProvider(t)
 	// The suites are OpenTofu's test files; under Terraform 1.5.7 (make testacc-terraform),
 	// which has no .tftest.hcl support, they still run through bin/tofu.
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
@@ -71,18 +71,6 @@ func TestAccModules(t *testing.T) {
 			}
 		})
 	}
-}
-
-// buildProvider builds the provider from this checkout into a temporary directory.
-func buildProvider(t *testing.T, root string) string {
-	t.Helper()
-	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	return dir
 }
 
 // unitOnly skips a test that needs no sandbox in the acceptance pass, which `make test` runs
@@ -112,7 +100,7 @@ func TestTerraformValidate(t *testing.T) {
 	}
 	cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(root, "scripts", "terraform-validate.sh"))
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "OCTOLLM_PROVIDER_DIR="+buildProvider(t, root), "OCTOLLM_VALIDATE_CLI="+cli)
+	cmd.Env = append(os.Environ(), "OCTOLLM_PROVIDER_DIR="+acctest.BuildProvider(t), "OCTOLLM_VALIDATE_CLI="+cli)
 	out, err := cmd.CombinedOutput()
 	t.Logf("scripts/terraform-validate.sh:\n%s", out)
 	if err != nil {
@@ -134,7 +122,7 @@ func TestModulesPlan(t *testing.T) {
 	if _, err := os.Stat(tofu); err != nil {
 		t.Fatalf("no OpenTofu CLI at %s: run `make tools` (%v)", tofu, err)
 	}
-	providerDir := buildProvider(t, root)
+	providerDir := acctest.BuildProvider(t)
 	for _, m := range modules {
 		dir := filepath.Join("modules", filepath.Base(filepath.Dir(m)))
 		t.Run(dir, func(t *testing.T) {

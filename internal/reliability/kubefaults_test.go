@@ -2,14 +2,11 @@ package reliability
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -76,30 +73,9 @@ func faultRoute(t *testing.T) kubeFaultRoute {
 	if err != nil {
 		t.Fatal(err)
 	}
-	certFile, keyFile := s.KubeServingCertPaths()
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM, err := os.ReadFile(s.CACert)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	upstream, _ := url.Parse(s.APIServerURL())
-	srv, serve, err := faults.ServeKubeProxy(lis, cert, upstream, caPEM, inj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = serve() }()
-	t.Cleanup(func() { _ = srv.Close() })
+	block, cfg := acctest.KubeFaultProxy(t, inj)
 	control := httptest.NewServer(inj.ControlHandler())
 	t.Cleanup(control.Close)
-	cfg := &rest.Config{Host: "https://" + lis.Addr().String(), BearerToken: s.Token, TLSClientConfig: rest.TLSClientConfig{CAData: caPEM}}
-	block := fmt.Sprintf("  kubernetes {\n    host                   = %q\n    token                  = %q\n    cluster_ca_certificate = %q\n  }\n", cfg.Host, s.Token, string(caPEM))
 	return kubeFaultRoute{cfg: cfg, set: func(t *testing.T, body string) { putSettings(t, control.URL, body) }, url: control.URL, kubernetesBlock: block}
 }
 

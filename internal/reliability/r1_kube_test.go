@@ -2,7 +2,6 @@ package reliability
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -13,87 +12,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 )
 
-// managedKinds are the kinds a tenant and a model route write, compared between runs.
-var managedKinds = []schema.GroupVersionResource{
-	{Version: "v1", Resource: "namespaces"},
-	{Version: "v1", Resource: "configmaps"},
-	{Version: "v1", Resource: "secrets"},
-	{Version: "v1", Resource: "serviceaccounts"},
-	{Version: "v1", Resource: "services"},
-	{Version: "v1", Resource: "resourcequotas"},
-	{Version: "v1", Resource: "limitranges"},
-	{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"},
-	{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"},
-	{Group: "networking.k8s.io", Version: "v1", Resource: "networkpolicies"},
-	{Group: "apps", Version: "v1", Resource: "deployments"},
-}
-
-// snapshot is every object the provider manages in the platform namespace and the tenant's,
-// keyed by kind and name, without what the apiserver or a random draw sets (uid, versions,
-// timestamps, status, secret values).
+// snapshot is every object the provider manages in the given namespaces, and those namespaces,
+// as kubeSnapshot reads them (without what the apiserver or a random draw sets).
 func snapshot(t *testing.T, namespaces ...string) map[string]string {
 	t.Helper()
-	cfg, err := clientcmd.BuildConfigFromFlags("", acctest.Sandbox().Kubeconfig) // direct, never faulted
-	if err != nil {
-		t.Fatal(err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	sel := metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=terraform-provider-octollm"}
-	for _, gvr := range managedKinds {
-		var items []unstructured.Unstructured
-		if gvr.Resource == "namespaces" {
-			list, err := dyn.Resource(gvr).List(context.Background(), sel)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, o := range list.Items {
-				if slices.Contains(namespaces, o.GetName()) {
-					items = append(items, o)
-				}
-			}
-		} else {
-			for _, ns := range namespaces {
-				list, err := dyn.Resource(gvr).Namespace(ns).List(context.Background(), sel)
-				if err != nil {
-					t.Fatal(err)
-				}
-				items = append(items, list.Items...)
-			}
-		}
-		for _, o := range items {
-			obj := o.Object
-			delete(obj, "status")
-			meta := map[string]any{"name": o.GetName(), "namespace": o.GetNamespace(), "labels": o.GetLabels(), "annotations": o.GetAnnotations()}
-			obj["metadata"] = meta
-			if gvr.Resource == "secrets" {
-				for _, field := range []string{"data", "stringData"} {
-					if data, ok := obj[field].(map[string]any); ok {
-						for k := range data {
-							data[k] = "<value>"
-						}
-					}
-				}
-			}
-			b, err := json.Marshal(obj)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[gvr.Resource+" "+o.GetNamespace()+"/"+o.GetName()] = string(b)
-		}
-	}
-	return out
+	return kubeSnapshot(t, nil, namespaces...)
 }
 
 // TestAccReliability_R1LiteKubeFaults applies a tenant and a model route twice: once with no

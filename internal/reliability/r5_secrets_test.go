@@ -33,29 +33,8 @@ var jwt = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-
 // must mark every tenant key sensitive.
 func TestAccReliability_R5TraceLogKeepsSecrets(t *testing.T) {
 	acctest.PreCheck(t)
-	root, err := acctest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		cli = filepath.Join(root, "bin", "tofu")
-	}
-	work := t.TempDir()
-	overrides, err := exec.Command("bash", filepath.Join(root, "scripts", "dev-overrides.sh"), providerDir).Output()
-	if err != nil {
-		t.Fatalf("scripts/dev-overrides.sh: %v", err)
-	}
-	rc := filepath.Join(work, "cli.tfrc")
-	if err := os.WriteFile(rc, overrides, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	checkout := acctest.NewCheckoutCLI(t)
+	cli, rc, work := checkout.Bin, checkout.Config, t.TempDir()
 
 	ns := acctest.RandomName("r5")
 	stripeKey := acctest.StripeKey(t)

@@ -25,26 +25,9 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
-	root, err := acctest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	pluginDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-octollm"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(pluginDir, "cli.tfrc")
-	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.opentofu.org/octollm/octollm\" = %q\n    \"registry.terraform.io/octollm/octollm\" = %q\n  }\n  direct {}\n}\n", pluginDir, pluginDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		bin = filepath.Join(root, "bin", "tofu")
-	}
-	return &cli{t: t, bin: bin, dir: t.TempDir(), env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	// The provider built from this checkout, through scripts/dev-overrides.sh's CLI configuration.
+	checkout := acctest.NewCheckoutCLI(t)
+	return &cli{t: t, bin: checkout.Bin, dir: t.TempDir(), env: checkout.Env()}
 }
 
 func (c *cli) write(config string) {
