@@ -123,9 +123,14 @@ func NewKube(cfg *rest.Config, source string, timeout time.Duration) (*Kube, err
 	return &Kube{Config: cfg, Clientset: cs, Dynamic: dyn, Source: source}, nil
 }
 
-// ServerVersion reads the apiserver's /version.
+// ServerVersion reads the apiserver's /version, retried through transient errors (429, 5xx,
+// resets) as every other read is.
 func (k *Kube) ServerVersion(ctx context.Context) (*version.Info, error) {
-	body, err := k.Clientset.Discovery().RESTClient().Get().AbsPath("/version").Do(ctx).Raw()
+	var body []byte
+	err := Retry(ctx, KubeTransient, "read server version", func(ctx context.Context) (err error) {
+		body, err = k.Clientset.Discovery().RESTClient().Get().AbsPath("/version").Do(ctx).Raw()
+		return err
+	})
 	if err != nil {
 		return nil, k.Error("read server version", err)
 	}
