@@ -293,3 +293,11 @@ func ValidIntOrPercent(v string) error {
 	}
 	return nil
 }
+
+// intOrPercentProblem is ValidIntOrPercent as a validate rule: the sentence, or "".
+func intOrPercentProblem(v string) string {
+	if err := ValidIntOrPercent(v); err != nil {
+		return err.Error() + "."
+	}
+	return ""
+}

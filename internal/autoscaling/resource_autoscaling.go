@@ -134,16 +134,6 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 	for i, mm := range m.Metrics {
 		p := path.Root("metric").AtListIndex(i)
 		typ := mm.Type.ValueString()
-		for _, q := range []struct {
-			name string
-			v    types.String
-		}{{"average_value", mm.AverageValue}, {"value", mm.Value}} {
-			if tfvalue.Known(q.v) {
-				if msg := validate.Quantity(q.v.ValueString()); msg != "" {
-					d.AddAttributeError(p.AtName(q.name), "Invalid quantity in metric."+q.name, msg)
-				}
-			}
-		}
 		if mm.AverageValue.IsNull() && mm.Value.IsNull() {
 			d.AddAttributeError(p.AtName("average_value"), "Missing metric target", "Set average_value (per pod) or value (total) for metric "+mm.Name.ValueString()+".")
 		}
@@ -198,13 +188,6 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 			d.AddAttributeError(p, "Empty disruption_budget", "Set min_available or max_unavailable (a count such as 2, or a percentage such as \"50%\").")
 		case !b.MinAvailable.IsNull() && !b.MaxUnavailable.IsNull():
 			d.AddAttributeError(p.AtName("max_unavailable"), "Both min_available and max_unavailable", "A PodDisruptionBudget takes one of them: remove min_available or max_unavailable.")
-		}
-		for name, v := range map[string]types.String{"min_available": b.MinAvailable, "max_unavailable": b.MaxUnavailable} {
-			if tfvalue.Known(v) {
-				if err := ValidIntOrPercent(v.ValueString()); err != nil {
-					d.AddAttributeError(p.AtName(name), "Invalid disruption_budget."+name, err.Error()+".")
-				}
-			}
 		}
 	}
 }

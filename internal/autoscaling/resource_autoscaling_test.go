@@ -513,6 +513,20 @@ metric {
   name = "task_queue_depth"
   average_value = "ten"
 }`, `Invalid quantity in metric.average_value ... "ten" is not a Kubernetes quantity`},
+		"metric name empty": {`min_replicas = 1
+max_replicas = 2
+metric {
+  type = "Pods"
+  name = ""
+  average_value = "10"
+}`, `Invalid metric name ... metric.name: the metric name is empty: write the name the metrics adapter serves, such as "task_queue_depth".`},
+		"metric name with a slash": {`min_replicas = 1
+max_replicas = 2
+metric {
+  type = "External"
+  name = "pubsub/backlog"
+  value = "100"
+}`, `"pubsub/backlog" is not a metric name the HorizontalPodAutoscaler accepts: may not contain '/'`},
 		"vpa quantity syntax": {`min_replicas = 1
 max_replicas = 2
 cpu_utilization = 70

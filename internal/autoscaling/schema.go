@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 func behaviorBlock(direction string) schema.SingleNestedBlock {
@@ -72,7 +72,7 @@ func resourceSchema() schema.Schema {
 			"namespace": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The workload's namespace; default the provider's `namespace`. Changing it replaces the objects.",
-				Validators:          []validator.String{platform.NamespaceValidator()},
+				Validators:          []validator.String{validate.AtPath(validate.Namespace)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"min_replicas": schema.Int64Attribute{
@@ -132,12 +132,17 @@ func resourceSchema() schema.Schema {
 						Required: true, MarkdownDescription: "`Pods` (averaged over the workload's pods), `Object` or `External`.",
 						Validators: []validator.String{stringvalidator.OneOf("Pods", "Object", "External")},
 					},
-					"name": schema.StringAttribute{Required: true, MarkdownDescription: "The metric's name, such as `task_queue_depth`."},
+					"name": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The metric's name, such as `task_queue_depth`.",
+						Validators: []validator.String{validate.String("Invalid metric name", "metric.name: ", validate.MetricName)},
+					},
 					"average_value": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "Target value per pod, a quantity such as `10` or `500m`. Required for `Pods`.",
+						Validators: []validator.String{validate.String("Invalid quantity in metric.average_value", "", validate.Quantity)},
 					},
 					"value": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "Target total value, a quantity; for `Object` and `External` instead of `average_value`.",
+						Validators: []validator.String{validate.String("Invalid quantity in metric.value", "", validate.Quantity)},
 					},
 					"selector": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,
@@ -182,9 +187,11 @@ func resourceSchema() schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"min_available": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "Pods that must stay available: a count (`2`) or a percentage (`50%`).",
+						Validators: []validator.String{validate.String("Invalid disruption_budget.min_available", "", intOrPercentProblem)},
 					},
 					"max_unavailable": schema.StringAttribute{
 						Optional: true, MarkdownDescription: "Pods that may be unavailable: a count or a percentage.",
+						Validators: []validator.String{validate.String("Invalid disruption_budget.max_unavailable", "", intOrPercentProblem)},
 					},
 					"selector": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,

@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -49,7 +49,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"namespace": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The namespace; default the provider's `namespace`. Reference `octollm_platform.this.namespace` to create the platform first.",
-				Validators:          []validator.String{platform.NamespaceValidator()},
+				Validators:          []validator.String{validate.AtPath(validate.Namespace)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"kind": schema.StringAttribute{

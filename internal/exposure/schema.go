@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/platform"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 func resourceSchema(ctx context.Context) schema.Schema {
@@ -47,7 +47,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"namespace": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The Service's namespace, where the objects go; default the provider's `namespace`. Changing it replaces them.",
-				Validators:          []validator.String{platform.NamespaceValidator()},
+				Validators:          []validator.String{validate.AtPath(validate.Namespace)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplaceIfConfigured(), stringplanmodifier.UseStateForUnknown()},
 			},
 			"service_name": schema.StringAttribute{

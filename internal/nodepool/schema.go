@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 func resourceSchema(ctx context.Context) schema.Schema {
@@ -117,7 +118,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Kubernetes labels for the pool's nodes, besides `workload-type`.",
-				Validators:          []validator.Map{nodeLabelsValidator{}},
+				Validators:          []validator.Map{validate.Labels(nil)},
 			},
 			"node_locations": schema.ListAttribute{
 				Optional: true, Computed: true,
@@ -166,11 +167,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Kubernetes taints for the pool's nodes, besides the workload-type taint.",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"key": schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{taintPartValidator{key: true}}},
+						"key": schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{validate.AtPath(validate.LabelKey)}},
 						"value": schema.StringAttribute{
 							Optional: true, Computed: true, Default: stringdefault.StaticString(""),
 							MarkdownDescription: "Taint value.",
-							Validators:          []validator.String{taintPartValidator{}},
+							Validators:          []validator.String{validate.AtPath(validate.LabelValue)},
 						},
 						"effect": schema.StringAttribute{
 							Required:            true,

@@ -19,6 +19,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -406,7 +407,7 @@ func (r *platformResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *platformResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if msg := NameProblem(req.ID, true); msg != "" {
+	if msg := validate.Namespace(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", "The import ID is the namespace's name: "+msg)
 		return
 	}

@@ -488,13 +488,13 @@ func TestAccPlatform_badInput(t *testing.T) {
 		p    platform
 		want string
 	}{
-		"namespace uppercase":  {platform{ns: "OctoLLM"}, `namespace "OctoLLM" is not a valid namespace name ... Use at most 63 lowercase letters`},
-		"namespace too long":   {platform{ns: long}, `namespace "` + long + `" is not a valid namespace name: must be no more than 63 characters`},
-		"namespace dot":        {platform{ns: "octo.llm"}, `namespace "octo.llm" is not a valid namespace name`},
+		"namespace uppercase":  {platform{ns: "OctoLLM"}, `namespace: "OctoLLM" is not a valid namespace name ... Use at most 63 lowercase letters`},
+		"namespace too long":   {platform{ns: long}, `namespace: "` + long + `" is not a valid namespace name: must be no more than 63 characters`},
+		"namespace dot":        {platform{ns: "octo.llm"}, `namespace: "octo.llm" is not a valid namespace name`},
 		"pod security":         {platform{ns: "octollm", podSecurity: "privileged"}, `Attribute pod_security value must be one of: ["restricted" "baseline"], got: "privileged"`},
-		"service account":      {platform{ns: "octollm", serviceAccount: "Gateway_1"}, `gateway_service_account "Gateway_1" is not a valid ServiceAccount name ... such as "octollm-gateway"`},
+		"service account":      {platform{ns: "octollm", serviceAccount: "Gateway_1"}, `gateway_service_account: "Gateway_1" is not a valid ServiceAccount name ... such as "octollm-gateway"`},
 		"label key":            {platform{ns: "octollm", labels: `{ "bad key!" = "x" }`}, `labels: key "bad key!" is not a valid Kubernetes label key ... Use an optional DNS-subdomain prefix`},
-		"label value":          {platform{ns: "octollm", labels: `{ team = "not valid!" }`}, `labels: the value "not valid!" of "team" is not a valid Kubernetes label value`},
+		"label value":          {platform{ns: "octollm", labels: `{ team = "not valid!" }`}, `labels["team"]: "not valid!" is not a valid Kubernetes label value`},
 		"label value too long": {platform{ns: "octollm", labels: `{ team = "` + long + `" }`}, `is not a valid Kubernetes label value: must be no more than 63 characters`},
 		"pod security label":   {platform{ns: "octollm", labels: `{ "pod-security.kubernetes.io/enforce" = "privileged" }`}, `labels: key "pod-security.kubernetes.io/enforce" is not allowed ... set pod_security instead`},
 		"managed-by label":     {platform{ns: "octollm", labels: `{ "app.kubernetes.io/managed-by" = "helm" }`}, `labels: key "app.kubernetes.io/managed-by" is not allowed ... remove it from labels`},

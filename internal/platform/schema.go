@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -16,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 // DefaultGatewayServiceAccount is gateway_service_account's default.
@@ -46,7 +47,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"namespace": schema.StringAttribute{
 				Required: true, MarkdownDescription: "The platform namespace, a DNS-1123 label (at most 63 lowercase letters, digits and `-`). Changing it replaces the platform, deleting the old namespace.",
-				Validators:    []validator.String{k8sName{label: true}},
+				Validators:    []validator.String{validate.AtPath(validate.Namespace)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"pod_security": schema.StringAttribute{
@@ -57,13 +58,13 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"gateway_service_account": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultGatewayServiceAccount),
 				MarkdownDescription: "The gateway's ServiceAccount, a DNS-1123 subdomain; default `octollm-gateway`. Renaming it deletes the old ServiceAccount, Role and RoleBinding.",
-				Validators:          []validator.String{k8sName{}},
+				Validators:          []validator.String{validate.AtPath(ServiceAccountProblem)},
 			},
 			"labels": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Extra namespace labels. The provider's own keys (`pod-security.kubernetes.io/*`, `app.kubernetes.io/managed-by`, " +
 					"`app.kubernetes.io/part-of`, `kubernetes.io/metadata.name`) are not allowed.",
-				Validators: []validator.Map{labelsValidator{}},
+				Validators: []validator.Map{validate.Labels(OwnedLabelReason)},
 			},
 			"deletion_protection": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
@@ -105,37 +106,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	}
 }
 
-// k8sName validates a DNS-1123 label (namespace) or subdomain (ServiceAccount).
-type k8sName struct{ label bool }
-
-func (v k8sName) Description(context.Context) string {
-	if v.label {
-		return "a DNS-1123 label of at most 63 characters"
-	}
-	return fmt.Sprintf("a DNS-1123 subdomain of at most %d characters", maxServiceAccountName)
-}
-
-func (v k8sName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v k8sName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := NameProblem(req.ConfigValue.ValueString(), v.label); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+" "+msg)
-	}
-}
-
-// NameProblem explains why name is not a valid namespace (label) or ServiceAccount name, or
-// returns "" when it is.
-func NameProblem(name string, label bool) string {
-	if label {
-		if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-			return fmt.Sprintf("%q is not a valid namespace name: %s. Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"octollm\".",
-				name, strings.Join(errs, "; "))
-		}
-		return ""
-	}
+// ServiceAccountProblem explains why name is not a valid gateway ServiceAccount name (a DNS-1123
+// subdomain that leaves room for the Role's "-reader"), or returns "".
+func ServiceAccountProblem(name string) string {
 	errs := validation.IsDNS1123Subdomain(name)
 	if len(errs) == 0 && len(name) > maxServiceAccountName {
 		errs = append(errs, fmt.Sprintf("it is %d characters long, and the Role named after it adds 7 (-reader)", len(name)))
@@ -145,55 +118,4 @@ func NameProblem(name string, label bool) string {
 			name, strings.Join(errs, "; "), maxServiceAccountName, DefaultGatewayServiceAccount)
 	}
 	return ""
-}
-
-// labelsValidator checks label keys and values are valid and none is the provider's own.
-type labelsValidator struct{}
-
-func (labelsValidator) Description(context.Context) string {
-	return "valid Kubernetes labels, none of them a key the provider sets"
-}
-
-func (v labelsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (labelsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	elems := req.ConfigValue.Elements()
-	keys := make([]string, 0, len(elems))
-	for k := range elems {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		p := req.Path.AtMapKey(k)
-		value := ""
-		if s, ok := elems[k].(types.String); ok {
-			if s.IsUnknown() {
-				value = "" // checked when known
-			} else {
-				value = s.ValueString()
-			}
-		}
-		for _, msg := range LabelProblems(k, value) {
-			resp.Diagnostics.AddAttributeError(p, "Invalid label in labels", msg)
-		}
-	}
-}
-
-// LabelProblems explains what is wrong with one user label, if anything.
-func LabelProblems(key, value string) []string {
-	var out []string
-	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
-		out = append(out, fmt.Sprintf("labels: key %q is not a valid Kubernetes label key: %s. Use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', such as \"octollm.dev/team\".",
-			key, strings.Join(errs, "; ")))
-	} else if why := OwnedLabelReason(key); why != "" {
-		out = append(out, fmt.Sprintf("labels: key %q is not allowed: %s.", key, why))
-	}
-	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
-		out = append(out, fmt.Sprintf("labels: the value %q of %q is not a valid Kubernetes label value: %s. Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or an empty string.",
-			value, key, strings.Join(errs, "; ")))
-	}
-	return out
 }

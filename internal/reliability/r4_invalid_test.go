@@ -236,13 +236,15 @@ func invalidCatalogue() []invalidCase {
 
 		// octollm_autoscaling (Kubernetes)
 		{"octollm_autoscaling", "namespace", strings.Replace(hpa(metric), `namespace = "octollm"`, `namespace = "Bad_NS"`, 1),
-			`namespace "Bad_NS" is not a valid namespace name ... such as "octollm".`},
+			`namespace: "Bad_NS" is not a valid namespace name ... such as "octollm".`},
 		{"octollm_autoscaling", "min above max", hpa("min_replicas = 5\nmax_replicas = 2\ncpu_utilization = 70"),
 			"min_replicas exceeds max_replicas ... min_replicas (5) is greater than max_replicas (2)"},
 		{"octollm_autoscaling", "no metric", hpa("min_replicas = 1\nmax_replicas = 2"),
 			"No metric to scale on ... set cpu_utilization, memory_utilization, or a metric block"},
 		{"octollm_autoscaling", "metric quantity", hpa("min_replicas = 1\nmax_replicas = 2\nmetric {\n  type = \"Pods\"\n  name = \"task_queue_depth\"\n  average_value = \"ten\"\n}"),
 			`Invalid quantity in metric.average_value ... "ten" is not a Kubernetes quantity`},
+		{"octollm_autoscaling", "metric name empty", hpa("min_replicas = 1\nmax_replicas = 2\nmetric {\n  type = \"Pods\"\n  name = \"\"\n  average_value = \"10\"\n}"),
+			`Invalid metric name ... metric.name: the metric name is empty: write the name the metrics adapter serves`},
 		{"octollm_autoscaling", "HPA and VPA on cpu", hpa(metric + "vertical {\n  update_mode = \"Auto\"\n}"),
 			`VPA and HPA would fight over cpu ... set vertical.update_mode to "Off" or "Initial"`},
 		{"octollm_autoscaling", "PDB with both bounds", hpa(metric + "disruption_budget {\n  min_available = 1\n  max_unavailable = 1\n}"),
@@ -281,13 +283,13 @@ func invalidCatalogue() []invalidCase {
 		{"octollm_component", "pre-stop sleep", component("reflex", "reflex", img, 8080, "pre_stop_sleep_seconds = 60\n  termination_grace_period_seconds = 30"),
 			"pre_stop_sleep_seconds (60) must be less than termination_grace_period_seconds (30)"},
 		{"octollm_component", "env name", component("reflex", "reflex", img, 8080, `env = { "LOG-LEVEL" = "INFO" }`), `env key "LOG-LEVEL" is not a variable name`},
-		{"octollm_component", "namespace", component("reflex", "reflex", img, 8080, `namespace = "Bad_NS"`), `namespace "Bad_NS" is not a valid namespace name`},
+		{"octollm_component", "namespace", component("reflex", "reflex", img, 8080, `namespace = "Bad_NS"`), `namespace: "Bad_NS" is not a valid namespace name`},
 		{"octollm_component", "port", component("reflex", "reflex", img, 0, ""), "Attribute port value must be between 1 and 65535, got: 0"},
 
 		// octollm_gateway_exposure (Kubernetes, Gateway API)
 		{"octollm_gateway_exposure", "hostname", exposure("public", `["api.octollm.example.com", "Bad_Host"]`, `certificate_map = "m"`),
 			`Invalid hostname ... hostnames[1] "Bad_Host" has upper-case letters`},
-		{"octollm_gateway_exposure", "namespace", exposure("public", host, "certificate_map = \"m\"\n  namespace = \"Bad_NS\""), `namespace "Bad_NS" is not a valid namespace name`},
+		{"octollm_gateway_exposure", "namespace", exposure("public", host, "certificate_map = \"m\"\n  namespace = \"Bad_NS\""), `namespace: "Bad_NS" is not a valid namespace name`},
 		{"octollm_gateway_exposure", "no TLS source", exposure("public", host, ""),
 			"No TLS certificate source ... set exactly one of certificate_map (a Certificate Manager map), certificate_secrets (Kubernetes TLS Secrets) and pre_shared_certificates"},
 		{"octollm_gateway_exposure", "two TLS sources", exposure("public", host, "certificate_map = \"m\"\n  certificate_secrets = [\"api-tls\"]"),
@@ -312,10 +314,10 @@ func invalidCatalogue() []invalidCase {
 			"budget.usd_per_day is 0: a budget must be greater than 0; remove usd_per_day for no daily limit."},
 
 		// octollm_platform (Kubernetes)
-		{"octollm_platform", "namespace", platform("OctoLLM", ""), `namespace "OctoLLM" is not a valid namespace name ... Use at most 63 lowercase letters`},
+		{"octollm_platform", "namespace", platform("OctoLLM", ""), `namespace: "OctoLLM" is not a valid namespace name ... Use at most 63 lowercase letters`},
 		{"octollm_platform", "pod_security", platform("r4-platform", `pod_security = "privileged"`), `Attribute pod_security value must be one of: ["restricted" "baseline"], got: "privileged"`},
 		{"octollm_platform", "gateway_service_account", platform("r4-platform", `gateway_service_account = "Gateway_1"`),
-			`gateway_service_account "Gateway_1" is not a valid ServiceAccount name ... such as "octollm-gateway"`},
+			`gateway_service_account: "Gateway_1" is not a valid ServiceAccount name ... such as "octollm-gateway"`},
 		{"octollm_platform", "Pod Security label", platform("r4-platform", `labels = { "pod-security.kubernetes.io/enforce" = "privileged" }`),
 			`labels: key "pod-security.kubernetes.io/enforce" is not allowed ... set pod_security instead`},
 

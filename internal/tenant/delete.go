@@ -18,6 +18,10 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	name := state.Name.ValueString()
+	// A create that failed part way made no usable tenant: finishing it replaces it, which
+	// deletion protection does not block. Its sync_status says so too, and is what this reads
+	// when Terraform keeps the tainted instance without the private mark (a Create that returns
+	// an error: the acceptance test TestAccTenant_partialFailureRecovers fails without it).
 	incomplete, diags := req.Private.GetKey(ctx, incompleteKey)
 	resp.Diagnostics.Append(diags...)
 	if (state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool()) && incomplete == nil && state.SyncStatus.ValueString() != createIncomplete {

@@ -1,5 +1,6 @@
 // Package validate holds the project's own value rules (Kubernetes quantities, DNS labels,
-// email addresses) and the schema validator that reports them. Cross-field rules use
+// namespace names, label keys and values, metric names, email addresses) and the schema
+// validators that report them. Cross-field rules use
 // terraform-plugin-framework-validators (ConflictsWith, AlsoRequires, resource-level
 // ConfigValidators); a rule one resource alone needs stays in its ValidateConfig.
 //
@@ -11,11 +12,16 @@ package validate
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
+	pathvalidation "k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -57,6 +63,49 @@ func DNSLabel(name string, maxLength int) []string {
 	return errs
 }
 
+// Namespace explains why name is not a valid namespace name (a DNS-1123 label of at most 63
+// characters), or returns "".
+func Namespace(name string) string {
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		return fmt.Sprintf("%q is not a valid namespace name: %s. Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"octollm\".",
+			name, strings.Join(errs, "; "))
+	}
+	return ""
+}
+
+// LabelKey explains why key is not a Kubernetes label key (an optional DNS-subdomain prefix
+// and '/', then a name), or returns "". Taint keys follow the same rule.
+func LabelKey(key string) string {
+	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
+		return fmt.Sprintf("key %q is not a valid Kubernetes label key: %s. Use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', such as \"octollm.dev/team\".",
+			key, strings.Join(errs, "; "))
+	}
+	return ""
+}
+
+// LabelValue explains why value is not a Kubernetes label value, or returns "". Taint values
+// follow the same rule.
+func LabelValue(value string) string {
+	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
+		return fmt.Sprintf("%q is not a valid Kubernetes label value: %s. Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or an empty string.",
+			value, strings.Join(errs, "; "))
+	}
+	return ""
+}
+
+// MetricName explains why name is not a metric name a HorizontalPodAutoscaler accepts (not
+// empty, and usable as a path segment of the metrics APIs), or returns "".
+func MetricName(name string) string {
+	if name == "" {
+		return "the metric name is empty: write the name the metrics adapter serves, such as \"task_queue_depth\"."
+	}
+	if errs := pathvalidation.IsValidPathSegmentName(name); len(errs) > 0 {
+		return fmt.Sprintf("%q is not a metric name the HorizontalPodAutoscaler accepts: %s. Write the name the metrics adapter serves, such as \"task_queue_depth\".",
+			name, strings.Join(errs, "; "))
+	}
+	return ""
+}
+
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
 // Email explains why s is not an email address, or returns "".
@@ -74,12 +123,22 @@ func String(summary, prefix string, rule func(string) string) validator.String {
 	return stringRule{summary: summary, prefix: prefix, rule: rule}
 }
 
+// AtPath is String for attributes inside lists and sets, whose path names the element: it
+// reports "Invalid <path>", and the path, ": " and the rule's sentence as the detail
+// ("taint[0].key: key ...").
+func AtPath(rule func(string) string) validator.String {
+	return stringRule{rule: rule}
+}
+
 type stringRule struct {
 	summary, prefix string
 	rule            func(string) string
 }
 
 func (v stringRule) Description(context.Context) string {
+	if v.summary == "" {
+		return "the value follows the rule named in its error"
+	}
 	return "the value follows the rule named in its error: " + v.summary
 }
 
@@ -90,6 +149,50 @@ func (v stringRule) ValidateString(_ context.Context, req validator.StringReques
 		return
 	}
 	if msg := v.rule(req.ConfigValue.ValueString()); msg != "" {
+		if v.summary == "" {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+": "+msg)
+			return
+		}
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary, v.prefix+msg)
+	}
+}
+
+// Labels is a schema validator for a map of Kubernetes labels: every key must pass LabelKey and
+// then reserved (when not nil: why the key is the provider's own, or ""), every value LabelValue.
+// It reports "Invalid label in <attr>", with "<attr>: key ..." or "<attr>["key"]: ..." as the
+// detail; unknown values are checked when known.
+func Labels(reserved func(key string) string) validator.Map {
+	return labelsRule{reserved: reserved}
+}
+
+type labelsRule struct{ reserved func(string) string }
+
+func (labelsRule) Description(context.Context) string {
+	return "valid Kubernetes label keys and values"
+}
+
+func (v labelsRule) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v labelsRule) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	attr := req.Path.String()
+	summary := "Invalid label in " + attr
+	elems := req.ConfigValue.Elements()
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		p := req.Path.AtMapKey(k)
+		if msg := LabelKey(k); msg != "" {
+			resp.Diagnostics.AddAttributeError(p, summary, attr+": "+msg)
+		} else if v.reserved != nil {
+			if why := v.reserved(k); why != "" {
+				resp.Diagnostics.AddAttributeError(p, summary, fmt.Sprintf("%s: key %q is not allowed: %s.", attr, k, why))
+			}
+		}
+		if s, ok := elems[k].(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			if msg := LabelValue(s.ValueString()); msg != "" {
+				resp.Diagnostics.AddAttributeError(p, summary, fmt.Sprintf("%s[%q]: %s", attr, k, msg))
+			}
+		}
 	}
 }
