@@ -94,14 +94,14 @@ func operationName(op *containerpb.Operation) string {
 }
 
 // GKETransient reports whether a GKE error is worth retrying: GKE's CLUSTER_ALREADY_HAS_OPERATION,
-// 429 (ResourceExhausted), 5xx (Unavailable, Internal), Aborted and connection resets.
+// 429 (ResourceExhausted), 5xx (Unavailable, Internal), Aborted and lost connections.
 func GKETransient(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	st, ok := status.FromError(err)
 	if !ok {
-		return strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
+		return ConnectionLost(err)
 	}
 	switch st.Code() {
 	case codes.Unavailable, codes.ResourceExhausted, codes.Internal, codes.Aborted:

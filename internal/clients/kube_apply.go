@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 	"syscall"
 
@@ -107,7 +109,7 @@ func (k *Kube) HasAPI(ctx context.Context, groupVersion, resource string) (bool,
 }
 
 // KubeTransient reports whether a Kubernetes error is worth retrying: 429, 5xx, optimistic-lock
-// conflicts and connection resets.
+// conflicts and lost connections (ConnectionLost).
 func KubeTransient(err error) bool {
 	if apierrors.IsConflict(err) || apierrors.IsTooManyRequests(err) || apierrors.IsServerTimeout(err) ||
 		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) {
@@ -117,5 +119,22 @@ func KubeTransient(err error) bool {
 	if errors.As(err, &status) && status.Status().Code >= 500 {
 		return true
 	}
-	return errors.Is(err, syscall.ECONNRESET) || strings.Contains(err.Error(), "connection reset by peer")
+	return ConnectionLost(err)
+}
+
+// ConnectionLost reports whether err says the connection to a backend broke under a request
+// (reset, broken pipe, closed under a read or write, closed before or during the answer): the request may or
+// may not have been served, so only a call that is safe to repeat (a read, a server-side apply,
+// an update with a resourceVersion, a create that then finds its object) retries on it.
+func ConnectionLost(err error) bool {
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection reset", "broken pipe", "use of closed network connection", "http2: client connection lost", "unexpected EOF"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
