@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,4 +65,33 @@ func BuildProvider(t testing.TB) string {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	return dir
+}
+
+// CheckoutRequiredProviders is the terraform block naming the provider as a CheckoutCLI's
+// dev_overrides serve it (octollm/octollm, the registry address users write).
+const CheckoutRequiredProviders = "terraform {\n  required_providers {\n    octollm = { source = \"octollm/octollm\" }\n  }\n}\n"
+
+// BilledPlatformHCL starts a configuration run through a CheckoutCLI: the terraform block, the
+// provider in namespace with Stripe's key from the sensitive variable stripe_api_key (pass it as
+// TF_VAR_stripe_api_key, so the key is in neither the files nor the CLI's arguments), and
+// octollm_platform.this creating that namespace, without deletion protection.
+func BilledPlatformHCL(namespace string) string {
+	return CheckoutRequiredProviders + fmt.Sprintf(`
+provider "octollm" {
+  namespace = %[1]q
+  stripe {
+    api_key = var.stripe_api_key
+  }
+}
+
+variable "stripe_api_key" {
+  type      = string
+  sensitive = true
+}
+
+resource "octollm_platform" "this" {
+  namespace           = %[1]q
+  deletion_protection = false
+}
+`, namespace)
 }

@@ -31,30 +31,7 @@ func TestAccApplyLogKeepsSecrets(t *testing.T) {
 	ns := acctest.RandomName("logs")
 	pool := acctest.RandomName("logs")
 	stripeKey := acctest.StripeKey(t)
-	config := fmt.Sprintf(`
-terraform {
-  required_providers {
-    octollm = { source = "octollm/octollm" }
-  }
-}
-
-provider "octollm" {
-  namespace = %[1]q
-  stripe {
-    api_key = var.stripe_api_key
-  }
-}
-
-variable "stripe_api_key" {
-  type      = string
-  sensitive = true
-}
-
-resource "octollm_platform" "this" {
-  namespace           = %[1]q
-  deletion_protection = false
-}
-
+	config := acctest.BilledPlatformHCL(ns) + fmt.Sprintf(`
 %[3]s
 
 resource "octollm_tenant" "acme" {

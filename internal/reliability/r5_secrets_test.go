@@ -39,32 +39,9 @@ func TestAccReliability_R5TraceLogKeepsSecrets(t *testing.T) {
 	ns := acctest.RandomName("r5")
 	stripeKey := acctest.StripeKey(t)
 	var b strings.Builder
-	fmt.Fprintf(&b, `
-terraform {
-  required_providers {
-    octollm = { source = "octollm/octollm" }
-  }
-}
-
-provider "octollm" {
-  namespace = %[1]q
-  stripe {
-    api_key = var.stripe_api_key
-  }
-}
-
-variable "stripe_api_key" {
-  type      = string
-  sensitive = true
-}
-
-resource "octollm_platform" "this" {
-  namespace           = %[1]q
-  deletion_protection = false
-}
-
-%[2]s
-
+	b.WriteString(acctest.BilledPlatformHCL(ns))
+	b.WriteString(acctest.BillingPlanHCL("r5"))
+	b.WriteString(`
 resource "octollm_model_route" "summaries" {
   name                 = "summaries"
   required_capability  = "knowledge"
@@ -83,7 +60,7 @@ resource "octollm_component" "gateway" {
   service_account_name = octollm_platform.this.gateway_service_account
   wait_for_rollout     = false
 }
-`, ns, acctest.BillingPlanHCL("r5"))
+`)
 	for _, name := range r5Tenants {
 		tn := ns + "-" + name
 		fmt.Fprintf(&b, `

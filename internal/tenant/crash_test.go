@@ -33,7 +33,7 @@ func newCLI(t *testing.T) *cli {
 func (c *cli) write(config string) {
 	c.t.Helper()
 	config = strings.Replace(config, acctest.RequiredProviders(), "", 1)
-	config = "terraform {\n  required_providers {\n    octollm = { source = \"octollm/octollm\" }\n  }\n}\n" + config
+	config = acctest.CheckoutRequiredProviders + config
 	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
