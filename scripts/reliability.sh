@@ -26,7 +26,7 @@ export OCTOLLM_SANDBOX_DIR=$DIR
 export TF_ACC_TERRAFORM_PATH=${TF_ACC_TERRAFORM_PATH:-$ROOT/bin/tofu}
 LOG=$REPORT.log
 status=0
-go test -count=1 -p 1 -timeout 60m -v "$@" ./internal/reliability/ >"$LOG" 2>&1 || status=$?
+go test -count=1 -p 1 -timeout 100m -v "$@" ./internal/reliability/ >"$LOG" 2>&1 || status=$?
 grep -E '^(=== RUN|--- |PASS|FAIL|ok|\s+\S+_test\.go:)' "$LOG" || true
 {
 	echo "# Reliability report ($(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
