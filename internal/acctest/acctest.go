@@ -20,6 +20,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -290,3 +292,8 @@ func RequiredProviders() string {
 	}
 	return fmt.Sprintf("terraform {\n  required_providers {\n    octollm = { source = %q }\n  }\n}\n", host+"/"+namespace+"/octollm")
 }
+
+// NoChanges is a step's plan checks for "this configuration changes nothing": the plan before
+// the step's apply must be empty (a refresh that finds drift, or a read that disagrees with the
+// configuration, fails it), and so must the plan after.
+var NoChanges = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}

@@ -158,11 +158,11 @@ func TestAccAutoscaling_orchestrator(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(checkOrchestrator(t, kube, ns), checkHPAControllerProcessed(t, kube, ns, "orchestrator-hpa")),
 			},
-			{Config: orchestratorConfig(ns, "20", "500m"), PlanOnly: true},
-			{Config: orchestratorConfig(ns, "20", "500m"), PlanOnly: true},
-			{Config: orchestratorConfig(ns, "20", "500m"), PlanOnly: true},
+			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
 			// "0.5" is the same quantity as "500m": no change.
-			{Config: orchestratorConfig(ns, "20", "0.5"), PlanOnly: true},
+			{Config: orchestratorConfig(ns, "20", "0.5"), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config: orchestratorConfig(ns, "30", "500m"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -367,7 +367,7 @@ func TestAccAutoscaling_executorArmBlocksAndDrift(t *testing.T) {
 					return err
 				},
 			},
-			{Config: executorConfig(ns, true), PlanOnly: true},
+			{Config: executorConfig(ns, true), ConfigPlanChecks: acctest.NoChanges},
 			{
 				// Out of band: someone raises maxReplicas and deletes the PDB.
 				PreConfig: func() {

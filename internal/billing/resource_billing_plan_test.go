@@ -175,8 +175,8 @@ func TestAccBillingPlan_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("meters").AtMapKey("api_calls").AtMapKey("event_name"), knownvalue.StringExact("octollm_api_calls")),
 				},
 			},
-			{Config: config(key, "standard", seedMeters), PlanOnly: true},
-			{Config: config(key, "standard", seedMeters), PlanOnly: true},
+			{Config: config(key, "standard", seedMeters), ConfigPlanChecks: acctest.NoChanges},
+			{Config: config(key, "standard", seedMeters), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config:           config(key, "standard", changed),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}},
@@ -223,7 +223,7 @@ func TestAccBillingPlan_lifecycle(t *testing.T) {
 				}},
 				Check: checkStripe(api, "standard", changed[:2]),
 			},
-			{Config: config(key, "standard", changed[:2]), PlanOnly: true},
+			{Config: config(key, "standard", changed[:2]), ConfigPlanChecks: acctest.NoChanges},
 			{
 				// Import by product id; import lists the meters by key.
 				Config: config(key, "standard", changed[:2]), ResourceName: address, ImportState: true, ImportStateVerify: true,

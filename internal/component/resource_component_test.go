@@ -146,7 +146,7 @@ func TestAccComponent_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: orchestrator(ns, "replicas = 2", "INFO", ""), PlanOnly: true},
+			{Config: orchestrator(ns, "replicas = 2", "INFO", ""), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config: orchestrator(ns, "replicas = 3", "DEBUG", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

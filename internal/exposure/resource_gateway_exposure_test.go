@@ -195,7 +195,7 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 					)
 				},
 			},
-			{Config: config(ns, `["api.octollm.example.com"]`, certMap), PlanOnly: true},
+			{Config: config(ns, `["api.octollm.example.com"]`, certMap), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -243,7 +243,7 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 					return expect("restored route hostnames", nested(route, "spec", "hostnames"), []any{"llm.octollm.example.com", "api.octollm.example.com"})
 				},
 			},
-			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), PlanOnly: true},
+			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), ConfigPlanChecks: acctest.NoChanges},
 			{
 				// The HealthCheckPolicy deleted out of band is restored too.
 				PreConfig: func() {
@@ -278,7 +278,7 @@ func TestAccGatewayExposure_lifecycle(t *testing.T) {
 					return err
 				},
 			},
-			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), PlanOnly: true},
+			{Config: config(ns, `["llm.octollm.example.com", "api.octollm.example.com"]`, certMap), ConfigPlanChecks: acctest.NoChanges},
 			{
 				// Kubernetes Secrets instead of the map, no redirect, a tuned health check.
 				Config: config(ns, `["llm.octollm.example.com"]`, `certificate_secrets    = ["llm-tls"]

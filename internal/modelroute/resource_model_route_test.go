@@ -101,9 +101,9 @@ func TestAccModelRoute_lifecycle(t *testing.T) {
 				},
 				Check: routeJSONIs(kube, ns, cmName, "code_review", t),
 			},
-			{Config: provider + codeReviewHCL, PlanOnly: true},
-			{Config: provider + codeReviewHCL, PlanOnly: true},
-			{Config: provider + codeReviewHCL, PlanOnly: true},
+			{Config: provider + codeReviewHCL, ConfigPlanChecks: acctest.NoChanges},
+			{Config: provider + codeReviewHCL, ConfigPlanChecks: acctest.NoChanges},
+			{Config: provider + codeReviewHCL, ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config: provider + codeReviewUpdatedHCL,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -112,7 +112,7 @@ func TestAccModelRoute_lifecycle(t *testing.T) {
 				}},
 				Check: routeJSONIs(kube, ns, cmName, "code_review_updated", t),
 			},
-			{Config: provider + codeReviewUpdatedHCL, PlanOnly: true},
+			{Config: provider + codeReviewUpdatedHCL, ConfigPlanChecks: acctest.NoChanges},
 			{
 				// Out of band: the target is changed in the ConfigMap; the plan shows it back.
 				PreConfig: func() {
@@ -195,7 +195,7 @@ func TestAccModelRoute_lifecycle(t *testing.T) {
 				}},
 				Check: routeJSONIs(kube, ns, cmName, "code_review_updated", t),
 			},
-			{Config: provider + codeReviewUpdatedHCL, PlanOnly: true},
+			{Config: provider + codeReviewUpdatedHCL, ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config:            provider + codeReviewUpdatedHCL,
 				ResourceName:      addr,
@@ -241,9 +241,9 @@ resource "octollm_model_route" "acme_summaries" {
 					routeJSONIs(kube, ns, "octollm-route-chat", "chat", t),
 				),
 			},
-			{Config: config, PlanOnly: true},
-			{Config: config, PlanOnly: true},
-			{Config: config, PlanOnly: true},
+			{Config: config, ConfigPlanChecks: acctest.NoChanges},
+			{Config: config, ConfigPlanChecks: acctest.NoChanges},
+			{Config: config, ConfigPlanChecks: acctest.NoChanges},
 			{Config: config, ResourceName: "octollm_model_route.summaries", ImportState: true, ImportStateId: "summaries", ImportStateVerify: true},
 			{Config: config, ResourceName: "octollm_model_route.chat", ImportState: true, ImportStateId: "chat", ImportStateVerify: true},
 			{Config: config, ResourceName: "octollm_model_route.acme_summaries", ImportState: true, ImportStateId: "acme/summaries", ImportStateVerify: true},
@@ -294,7 +294,7 @@ func TestAccModelRoute_createTakesOverItsOwnCrashedWrite(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: provider + chatHCL, Check: routeJSONIs(kube, ns, "octollm-route-chat", "chat", t)},
-			{Config: provider + chatHCL, PlanOnly: true},
+			{Config: provider + chatHCL, ConfigPlanChecks: acctest.NoChanges},
 		},
 	})
 }
@@ -356,7 +356,7 @@ func TestAccModelRoute_examples(t *testing.T) {
 					})),
 				},
 			},
-			{Config: config, PlanOnly: true},
+			{Config: config, ConfigPlanChecks: acctest.NoChanges},
 		},
 	})
 }

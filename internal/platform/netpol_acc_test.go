@@ -194,7 +194,7 @@ resource "octollm_compliance_control" "deny" {
 					checkFlows(kube, ns, tenantA, tenantB, stray(true)),
 				),
 			},
-			{Config: base, PlanOnly: true},
+			{Config: base, ConfigPlanChecks: acctest.NoChanges},
 			{
 				ResourceName:            address,
 				ImportState:             true,
@@ -219,7 +219,7 @@ resource "octollm_compliance_control" "deny" {
 					checkFlows(kube, ns, tenantA, tenantB, stray(false)),
 				),
 			},
-			{Config: enforced, PlanOnly: true},
+			{Config: enforced, ConfigPlanChecks: acctest.NoChanges},
 			{
 				// A policy deleted and the apiserver policy pointed elsewhere out of band.
 				PreConfig: func() {
@@ -257,7 +257,7 @@ resource "octollm_compliance_control" "deny" {
 				},
 				Check: checkPolicies(kube, ns),
 			},
-			{Config: disabled, PlanOnly: true},
+			{Config: disabled, ConfigPlanChecks: acctest.NoChanges},
 		},
 	})
 }

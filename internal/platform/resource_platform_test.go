@@ -205,7 +205,7 @@ func TestAccPlatform_lifecycle(t *testing.T) {
 					},
 				),
 			},
-			{Config: p.config(), PlanOnly: true},
+			{Config: p.config(), ConfigPlanChecks: acctest.NoChanges},
 			{
 				ResourceName:            address,
 				ImportState:             true,
@@ -224,7 +224,7 @@ func TestAccPlatform_lifecycle(t *testing.T) {
 					func(s *terraform.State) error { return resource.TestCheckResourceAttr(address, "uid", uid)(s) },
 				),
 			},
-			{Config: baseline.config(), PlanOnly: true},
+			{Config: baseline.config(), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config:      baseline.config(),
 				Destroy:     true,
@@ -322,7 +322,7 @@ func TestAccPlatform_drift(t *testing.T) {
 				ConfigPlanChecks: update,
 				Check:            checkGatewayAccess(kube, ns, "gw"),
 			},
-			{Config: p.config(), PlanOnly: true},
+			{Config: p.config(), ConfigPlanChecks: acctest.NoChanges},
 			{
 				// Renamed: the new ServiceAccount reads ConfigMaps; the old one and its Role and RoleBinding are gone.
 				Config:           renamed.config(),

@@ -70,7 +70,7 @@ resource "octollm_model_route" "r1" {
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{Config: config, Check: func(*terraform.State) error { snap = snapshot(t, namespaces...); return nil }},
-				{Config: config, PlanOnly: true},
+				{Config: config, ConfigPlanChecks: acctest.NoChanges},
 			},
 			CheckDestroy: func(*terraform.State) error {
 				if left := snapshot(t, namespaces...); len(left) > 0 {

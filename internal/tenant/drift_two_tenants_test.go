@@ -29,7 +29,7 @@ func TestAccTenant_driftOfTwoTenantsInOneRefresh(t *testing.T) {
 		CheckDestroy:             resource.ComposeTestCheckFunc(e.checkGone("cache-a"), e.checkGone("cache-b")),
 		Steps: []resource.TestStep{
 			{Config: e.config(a, b)},
-			{Config: e.config(a, b), PlanOnly: true},
+			{Config: e.config(a, b), ConfigPlanChecks: acctest.NoChanges},
 			{
 				PreConfig: func() {
 					patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"labels": map[string]any{contract.ManagedByLabel: nil}}})
@@ -62,7 +62,7 @@ func TestAccTenant_driftOfTwoTenantsInOneRefresh(t *testing.T) {
 					resource.TestCheckResourceAttr("octollm_tenant.cache-b", "sync_status", tenant.InSync),
 				),
 			},
-			{Config: e.config(a, b), PlanOnly: true},
+			{Config: e.config(a, b), ConfigPlanChecks: acctest.NoChanges},
 		},
 	})
 }

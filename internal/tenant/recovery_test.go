@@ -85,7 +85,7 @@ func partialFailure(t *testing.T, only, want string) {
 						"partial", attr(s, "octollm_billing_plan.standard", "id"))
 				},
 			},
-			{Config: e.config(c), ConfigPlanChecks: noChanges},
+			{Config: e.config(c), ConfigPlanChecks: acctest.NoChanges},
 			{Config: e.config(unprotected)},
 		},
 	})

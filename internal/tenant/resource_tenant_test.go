@@ -25,9 +25,6 @@ import (
 
 var update = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("octollm_tenant.acme", plancheck.ResourceActionUpdate)}}
 
-// noChanges is the plan of an apply that changes nothing.
-var noChanges = resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-
 // Create a billed tenant; update quotas, admins and models in place; rotate the key; repair
 // drift (quota edited, namespace deleted); destroy refused with protection, then allowed.
 func TestAccTenant_lifecycle(t *testing.T) {
@@ -87,8 +84,8 @@ func TestAccTenant_lifecycle(t *testing.T) {
 					subscriptionKept.AddStateValue(addr, tfjsonpath.New("stripe_subscription_id")),
 				},
 			},
-			{Config: e.config(base), ConfigPlanChecks: noChanges},
-			{Config: e.config(base), ConfigPlanChecks: noChanges},
+			{Config: e.config(base), ConfigPlanChecks: acctest.NoChanges},
+			{Config: e.config(base), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config: e.config(updated), ConfigPlanChecks: update,
 				Check: resource.ComposeTestCheckFunc(
@@ -150,7 +147,7 @@ func TestAccTenant_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(e.checkKey("acme"), e.checkObjects("acme", rotated.admins),
 					e.checkQuota("acme", "4", "8Gi", 20, 100, `["gpt-4o","gpt-4o-mini"]`)),
 			},
-			{Config: e.config(rotated), ConfigPlanChecks: noChanges},
+			{Config: e.config(rotated), ConfigPlanChecks: acctest.NoChanges},
 			{Config: e.config(rotated), Destroy: true, ExpectError: acctest.ErrorText("deletion_protection is true; set deletion_protection = false and apply, then destroy")},
 			{Config: e.config(unprotected)},
 		},
