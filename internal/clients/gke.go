@@ -54,13 +54,8 @@ const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
 // NewGKE builds a ClusterManager client. Credentials come from access_token, credentials or
 // Application Default Credentials, in that order.
 func NewGKE(ctx context.Context, cfg GKEConfig, timeout time.Duration) (*GKE, error) {
-	if cfg.Insecure {
-		if cfg.Endpoint == "" {
-			return nil, errors.New("gke.insecure needs gke.endpoint: plaintext is only for a loopback endpoint such as the local sandbox's")
-		}
-		if !IsLoopback(cfg.Endpoint) {
-			return nil, fmt.Errorf("gke.insecure: plaintext transport is allowed only for loopback endpoints, and %q is not one; remove insecure or use the endpoint's TLS address", cfg.Endpoint)
-		}
+	if msg := cfg.InsecureProblem(); msg != "" {
+		return nil, errors.New(msg)
 	}
 	ts, err := googleTokens(ctx, cfg)
 	if err != nil {
@@ -124,6 +119,21 @@ func (b loopbackBearer) GetRequestMetadata(context.Context, ...string) (map[stri
 }
 
 func (loopbackBearer) RequireTransportSecurity() bool { return false }
+
+// InsecureProblem explains why the gke block's insecure (plaintext gRPC) is refused, or returns
+// "": it needs an endpoint, and a loopback one. The provider reports it at configuration, and
+// NewGKE refuses the same, for callers that skip the provider.
+func (c GKEConfig) InsecureProblem() string {
+	switch {
+	case !c.Insecure:
+		return ""
+	case c.Endpoint == "":
+		return "gke.insecure needs gke.endpoint: plaintext transport is only for a loopback endpoint such as the local sandbox's; set gke.endpoint (OCTOLLM_GKE_ENDPOINT) or remove insecure."
+	case !IsLoopback(c.Endpoint):
+		return fmt.Sprintf("gke.insecure is allowed only for loopback endpoints, and gke.endpoint %q is not one: remove insecure, or use the endpoint's TLS address.", c.Endpoint)
+	}
+	return ""
+}
 
 // IsLoopback reports whether a host, host:port or URL names a loopback address.
 func IsLoopback(endpoint string) bool {

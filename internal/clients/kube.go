@@ -45,10 +45,20 @@ type Kube struct {
 	Source string
 }
 
+// InsecureProblem explains why the kubernetes block's insecure (no TLS verification) is refused
+// for its host, or returns "": only a loopback apiserver may skip it. The provider reports it at
+// configuration; RESTConfigFromBlock refuses the same, and checks a host read from config_path too.
+func (c KubeConfig) InsecureProblem() string {
+	if c.Insecure && c.Host != "" && !IsLoopback(c.Host) {
+		return fmt.Sprintf("kubernetes.insecure is allowed only for loopback hosts, and kubernetes.host %q is not one: remove insecure and set cluster_ca_certificate.", c.Host)
+	}
+	return ""
+}
+
 // RESTConfigFromBlock builds a client configuration from the kubernetes block.
 func RESTConfigFromBlock(c KubeConfig) (*rest.Config, error) {
-	if c.Insecure && c.Host != "" && !IsLoopback(c.Host) {
-		return nil, fmt.Errorf("kubernetes.insecure: skipping TLS verification is allowed only for loopback hosts, and %q is not one; remove insecure and set cluster_ca_certificate", c.Host)
+	if msg := c.InsecureProblem(); msg != "" {
+		return nil, errors.New(msg)
 	}
 	var cfg *rest.Config
 	if c.ConfigPath != "" {

@@ -80,15 +80,8 @@ func resolveConfig(m providerModel, lookup func(string) (string, bool)) (clients
 		Endpoint:    setting(gke.Endpoint, "OCTOLLM_GKE_ENDPOINT", lookup),
 		Insecure:    boolSetting(gke.Insecure, "OCTOLLM_GKE_INSECURE", path.Root("gke").AtName("insecure"), lookup, &diags),
 	}
-	if cfg.GKE.Insecure {
-		switch {
-		case cfg.GKE.Endpoint == "":
-			diags.AddAttributeError(path.Root("gke").AtName("insecure"), "gke.insecure needs an endpoint",
-				"Plaintext transport is only for a loopback endpoint such as the local sandbox's: set gke.endpoint (OCTOLLM_GKE_ENDPOINT) or remove insecure.")
-		case !clients.IsLoopback(cfg.GKE.Endpoint):
-			diags.AddAttributeError(path.Root("gke").AtName("insecure"), "Insecure transport refused",
-				fmt.Sprintf("gke.insecure is allowed only for loopback endpoints, and gke.endpoint %q is not one: remove insecure, or use the endpoint's TLS address.", cfg.GKE.Endpoint))
-		}
+	if msg := cfg.GKE.InsecureProblem(); msg != "" {
+		diags.AddAttributeError(path.Root("gke").AtName("insecure"), "Insecure transport refused", msg)
 	}
 
 	kube := m.Kubernetes
@@ -104,9 +97,8 @@ func resolveConfig(m providerModel, lookup func(string) (string, bool)) (clients
 		Insecure:             boolSetting(kube.Insecure, "KUBE_INSECURE", path.Root("kubernetes").AtName("insecure"), lookup, &diags),
 	}
 	checkBaseURL(path.Root("kubernetes").AtName("host"), cfg.Kubernetes.Host, "an apiserver URL", &diags)
-	if cfg.Kubernetes.Insecure && cfg.Kubernetes.Host != "" && !clients.IsLoopback(cfg.Kubernetes.Host) {
-		diags.AddAttributeError(path.Root("kubernetes").AtName("insecure"), "Insecure transport refused",
-			fmt.Sprintf("kubernetes.insecure is allowed only for loopback hosts, and kubernetes.host %q is not one: remove insecure and set cluster_ca_certificate.", cfg.Kubernetes.Host))
+	if msg := cfg.Kubernetes.InsecureProblem(); msg != "" {
+		diags.AddAttributeError(path.Root("kubernetes").AtName("insecure"), "Insecure transport refused", msg)
 	}
 
 	stripe := m.Stripe
