@@ -79,63 +79,11 @@ func deployment(t *testing.T, kube kubernetes.Interface, ns, name string) {
 	}
 }
 
-func orchestratorConfig(ns, maxReplicas, minCPU string) string {
-	return fmt.Sprintf(`
-resource "octollm_autoscaling" "orchestrator" {
-  namespace          = %q
-  target {
-    kind = "Deployment"
-    name = "orchestrator"
-  }
-  min_replicas       = 3
-  max_replicas       = %s
-  cpu_utilization    = 70
-  memory_utilization = 75
-  metric {
-    type          = "Pods"
-    name          = "task_queue_depth"
-    average_value = "10"
-  }
-  scale_up {
-    stabilization_window_seconds = 30
-    select_policy                = "Max"
-    policy {
-      type           = "Percent"
-      value          = 100
-      period_seconds = 30
-    }
-    policy {
-      type           = "Pods"
-      value          = 4
-      period_seconds = 30
-    }
-  }
-  scale_down {
-    stabilization_window_seconds = 300
-    select_policy                = "Min"
-    policy {
-      type           = "Percent"
-      value          = 50
-      period_seconds = 60
-    }
-    policy {
-      type           = "Pods"
-      value          = 2
-      period_seconds = 60
-    }
-  }
-  vertical {
-    update_mode          = "Off"
-    container            = "orchestrator"
-    min_allowed          = { cpu = %q, memory = "1Gi" }
-    max_allowed          = { cpu = "8", memory = "16Gi" }
-    controlled_resources = ["cpu", "memory"]
-  }
-  disruption_budget {
-    min_available = 2
-  }
-}
-`, ns, maxReplicas, minCPU)
+func orchestratorConfig(t *testing.T, ns, maxReplicas, minCPU string) string {
+	return acctest.Example(t, "octollm_autoscaling",
+		`namespace = "octollm"`, fmt.Sprintf("namespace = %q", ns),
+		`max_replicas       = 20`, "max_replicas       = "+maxReplicas,
+		`min_allowed          = { cpu = "500m"`, fmt.Sprintf("min_allowed          = { cpu = %q", minCPU))
 }
 
 // The seed's orchestrator example, read back with client-go field by field; the HPA
@@ -149,7 +97,7 @@ func TestAccAutoscaling_orchestrator(t *testing.T) {
 		CheckDestroy:             checkGone(t, ns, "orchestrator"),
 		Steps: []resource.TestStep{
 			{
-				Config: orchestratorConfig(ns, "20", "500m"),
+				Config: orchestratorConfig(t, ns, "20", "500m"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("octollm_autoscaling.orchestrator", tfjsonpath.New("hpa_name"), knownvalue.StringExact("orchestrator-hpa")),
 					statecheck.ExpectKnownValue("octollm_autoscaling.orchestrator", tfjsonpath.New("vpa_name"), knownvalue.StringExact("orchestrator-vpa")),
@@ -158,13 +106,13 @@ func TestAccAutoscaling_orchestrator(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(checkOrchestrator(t, kube, ns), checkHPAControllerProcessed(t, kube, ns, "orchestrator-hpa")),
 			},
-			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
-			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
-			{Config: orchestratorConfig(ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(t, ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(t, ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(t, ns, "20", "500m"), ConfigPlanChecks: acctest.NoChanges},
 			// "0.5" is the same quantity as "500m": no change.
-			{Config: orchestratorConfig(ns, "20", "0.5"), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestratorConfig(t, ns, "20", "0.5"), ConfigPlanChecks: acctest.NoChanges},
 			{
-				Config: orchestratorConfig(ns, "30", "500m"),
+				Config: orchestratorConfig(t, ns, "30", "500m"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("octollm_autoscaling.orchestrator", plancheck.ResourceActionUpdate),
 				}},

@@ -129,12 +129,14 @@ func checkStripe(api *stripeclient.API, name string, want []meter) resource.Test
 	}
 }
 
-// Create the seed's plan, three empty plans, change an amount (new price, old archived),
-// drop a meter (its price archived, its meter deactivated), repair an archived price, destroy.
+// Create the seed's plan from the docs' example, two empty plans (the example again, then the
+// same plan as this test writes it), change an amount (new price, old archived), drop a meter
+// (its price archived, its meter deactivated), repair an archived price, destroy.
 func TestAccBillingPlan_lifecycle(t *testing.T) {
 	acctest.PreCheck(t)
 	key := acctest.StripeKey(t)
 	api := acctest.Stripe(t, key)
+	example := acctest.StripeProvider(key, "octollm") + acctest.Example(t, "octollm_billing_plan")
 	changed := append([]meter{}, seedMeters...)
 	changed[0].amount = "0.0003"
 	var firstPrice, secondPrice string
@@ -164,7 +166,8 @@ func TestAccBillingPlan_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: config(key, "standard", seedMeters),
+				// The docs' example, as written, is the seed's plan: seedMeters.
+				Config: example,
 				Check: resource.ComposeTestCheckFunc(checkStripe(api, "standard", seedMeters),
 					func(s *terraform.State) error {
 						firstPrice = s.RootModule().Resources[address].Primary.Attributes["meters.llm_tokens.price_id"]
@@ -175,7 +178,7 @@ func TestAccBillingPlan_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(address, tfjsonpath.New("meters").AtMapKey("api_calls").AtMapKey("event_name"), knownvalue.StringExact("octollm_api_calls")),
 				},
 			},
-			{Config: config(key, "standard", seedMeters), ConfigPlanChecks: acctest.NoChanges},
+			{Config: example, ConfigPlanChecks: acctest.NoChanges},
 			{Config: config(key, "standard", seedMeters), ConfigPlanChecks: acctest.NoChanges},
 			{
 				Config:           config(key, "standard", changed),

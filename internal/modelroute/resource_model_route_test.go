@@ -81,6 +81,8 @@ func TestAccModelRoute_lifecycle(t *testing.T) {
 	ctx := context.Background()
 	const cmName = "octollm-route-acme-code-review"
 	const addr = "octollm_model_route.code_review"
+	// The docs' example route, as written (testdata/code_review.json is what it renders).
+	codeReviewHCL := acctest.ExampleBlock(t, "octollm_model_route", "code_review")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy:             func(s *terraform.State) error { return noConfigMap(kube, ns, cmName)(s) },

@@ -15,6 +15,7 @@ func ptr[T any](v T) *T { return &v }
 
 // The routes the unit and acceptance tests share: each has an HCL spelling (for Terraform) and
 // a Route (for the pure functions); both must render the golden file testdata/<name>.json.
+// codeReview's HCL is the docs' example, examples/resources/octollm_model_route/resource.tf.
 var (
 	// codeReview is the issue's example route.
 	codeReview = modelroute.Route{
@@ -32,60 +33,6 @@ var (
 		Cache:    &modelroute.Cache{Mode: "semantic", TTLSeconds: ptr[int64](3600), SimilarityThreshold: ptr(0.95), PartitionByTenant: true},
 		Budget:   &modelroute.Budget{USDPerDay: ptr(100.0), TokensPerMinute: ptr[int64](200000), RequestsPerMinute: ptr[int64](600), OnExceed: "downgrade"},
 	}
-	codeReviewHCL = `
-resource "octollm_model_route" "code_review" {
-  name                 = "code-review"
-  tenant               = "acme"
-  match {
-    task_types     = ["code_review"]
-    min_complexity = 1
-    max_complexity = 10
-  }
-  strategy             = "cheapest_capable"
-  required_capability  = "coding"
-  min_capability_score = 7
-  target {
-    model    = "gpt-4o"
-    weight   = 80
-    priority = 0
-  }
-  target {
-    model    = "claude-sonnet-4-5"
-    weight   = 20
-    priority = 1
-  }
-  custom_model {
-    name                    = "mistral-7b-ft"
-    provider                = "self-hosted"
-    input_cost_per_million  = 0.2
-    output_cost_per_million = 0.2
-    context_window          = 32768
-    capabilities            = { reasoning = 6, coding = 6, knowledge = 6 }
-  }
-  fallback {
-    on           = ["rate_limit", "timeout", "server_error", "context_window"]
-    models       = ["gpt-4o-mini"]
-    max_attempts = 2
-  }
-  retry {
-    attempts            = 2
-    backoff_ms          = 500
-    respect_retry_after = true
-  }
-  cache {
-    mode                 = "semantic"
-    ttl_seconds          = 3600
-    similarity_threshold = 0.95
-    partition_by_tenant  = true
-  }
-  budget {
-    usd_per_day         = 100
-    tokens_per_minute   = 200000
-    requests_per_minute = 600
-    on_exceed           = "downgrade"
-  }
-}
-`
 
 	// codeReviewUpdated is codeReview after an update: the custom model becomes a target and
 	// capable enough, the fallback and cache change, the budget goes.
