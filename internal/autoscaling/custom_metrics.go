@@ -46,7 +46,7 @@ func Served(m Metric, cm *clients.CustomMetrics) bool {
 // that cannot read one of its metrics never scales down. When the cluster cannot be asked
 // (not configured yet, unreachable, discovery forbidden) it stays silent: the plan goes on.
 func (r *autoscalingResource) warnUnservedMetrics(ctx context.Context, metrics []metricModel, d *diag.Diagnostics) {
-	if r.backends == nil {
+	if r.Backends == nil {
 		return
 	}
 	var candidates []int
@@ -58,7 +58,7 @@ func (r *autoscalingResource) warnUnservedMetrics(ctx context.Context, metrics [
 	if len(candidates) == 0 {
 		return
 	}
-	k, err := r.backends.Kube(ctx)
+	k, err := r.Backends.Kube(ctx)
 	if err != nil {
 		return
 	}

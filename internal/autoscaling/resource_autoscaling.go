@@ -33,7 +33,7 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$`)
 func NewResource() resource.Resource { return &autoscalingResource{} }
 
 type autoscalingResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type model struct {
@@ -102,15 +102,6 @@ func (r *autoscalingResource) Metadata(_ context.Context, req resource.MetadataR
 
 func (r *autoscalingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema()
-}
-
-func (r *autoscalingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // ValidateConfig enforces the rules a user can act on before anything reaches the cluster.
@@ -210,8 +201,8 @@ func (r *autoscalingResource) ModifyPlan(ctx context.Context, req resource.Modif
 		state = &model{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	if r.backends != nil {
-		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
+	if r.Backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.Backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if plan.Target != nil && tfvalue.Known(plan.Target.Name) {
 		name := plan.Target.Name.ValueString()
@@ -268,7 +259,7 @@ func sameQuantitiesOr(ctx context.Context, v, prior types.Map) types.Map {
 }
 
 func (r *autoscalingResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, "octollm_autoscaling", d)
+	return tfvalue.Kube(ctx, r.Backends, "octollm_autoscaling", d)
 }
 
 // specOf turns a planned model into a Spec.

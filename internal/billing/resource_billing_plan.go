@@ -31,7 +31,7 @@ var (
 func NewResource() resource.Resource { return &planResource{} }
 
 type planResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type meterModel struct {
@@ -64,15 +64,6 @@ func (r *planResource) Metadata(_ context.Context, req resource.MetadataRequest,
 
 func (r *planResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
-}
-
-func (r *planResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 func (r *planResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -127,7 +118,7 @@ func (r *planResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if r.backends != nil && r.backends.Config.Stripe.APIKey == "" {
+	if r.Backends != nil && r.Backends.Config.Stripe.APIKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "No Stripe configuration",
 			"octollm_billing_plan needs Stripe: set stripe.api_key in the provider block or the STRIPE_API_KEY environment variable (a secret or restricted key, sk_... or rk_...).")
 		return
@@ -214,11 +205,11 @@ func idsOf(ctx context.Context, m model, d *diag.Diagnostics) map[string]meterID
 }
 
 func (r *planResource) ops(ctx context.Context, d *diag.Diagnostics) *stripeOps {
-	if r.backends == nil {
+	if r.Backends == nil {
 		d.AddError("Provider not configured", "The octollm provider was not configured before octollm_billing_plan was used; this is a bug in the provider.")
 		return nil
 	}
-	api, err := r.backends.Stripe(ctx)
+	api, err := r.Backends.Stripe(ctx)
 	if err != nil {
 		d.AddError("Cannot reach Stripe", err.Error())
 		return nil

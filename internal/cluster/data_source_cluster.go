@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -25,7 +25,7 @@ var (
 func NewDataSource() datasource.DataSource { return &dataSource{} }
 
 type dataSource struct {
-	backends *clients.Backends
+	tfvalue.DataSourceBackends
 }
 
 type model struct {
@@ -108,22 +108,13 @@ func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 	}
 }
 
-func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.backends = b
-}
-
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	gke, err := d.backends.GKE(ctx)
+	gke, err := d.Backends.GKE(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot reach GKE", err.Error())
 		return
@@ -138,7 +129,7 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		resp.Diagnostics.AddError("Cannot read the GKE cluster", err.Error())
 		return
 	}
-	kube, err := d.backends.Kube(ctx)
+	kube, err := d.Backends.Kube(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot reach Kubernetes", err.Error())
 		return

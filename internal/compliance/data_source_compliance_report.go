@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -22,7 +21,7 @@ var (
 // NewReportDataSource returns the octollm_compliance_report data source.
 func NewReportDataSource() datasource.DataSource { return &reportDataSource{} }
 
-type reportDataSource struct{ backends *clients.Backends }
+type reportDataSource struct{ tfvalue.DataSourceBackends }
 
 type reportModel struct {
 	Framework   types.String `tfsdk:"framework"`
@@ -77,15 +76,6 @@ func (d *reportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *reportDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.backends = b
-}
-
 func (d *reportDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var m reportModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -109,7 +99,7 @@ func (d *reportDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	diags := &resp.Diagnostics
 	framework := m.Framework.ValueString()
-	scope := Scope{Namespaces: []string{d.backends.Config.Namespace}, AllTenants: true}
+	scope := Scope{Namespaces: []string{d.Backends.Config.Namespace}, AllTenants: true}
 	if scopeGiven(m.Scope) {
 		scope = Scope{Namespaces: []string{}, AllTenants: m.Scope.AllTenants.ValueBool()}
 		if tfvalue.Known(m.Scope.Namespaces) {
@@ -117,12 +107,12 @@ func (d *reportDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		}
 		slices.Sort(scope.Namespaces)
 	}
-	k := tfvalue.Kube(ctx, d.backends, "octollm_compliance_report", diags)
+	k := tfvalue.Kube(ctx, d.Backends, "octollm_compliance_report", diags)
 	if k == nil {
 		return
 	}
-	g, gerr := d.backends.GKE(ctx)
-	rd := &Reader{Kube: k, GKE: g, GKEErr: gerr, PlatformNS: d.backends.Config.Namespace}
+	g, gerr := d.Backends.GKE(ctx)
+	rd := &Reader{Kube: k, GKE: g, GKEErr: gerr, PlatformNS: d.Backends.Config.Namespace}
 	controls := ControlsOf(framework)
 	snap, err := rd.Snapshot(ctx, scope, MechanismsOf(controls))
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
@@ -29,7 +28,7 @@ const typeName = "octollm_compliance_control"
 // NewResource returns the octollm_compliance_control resource.
 func NewResource() resource.Resource { return &controlResource{} }
 
-type controlResource struct{ backends *clients.Backends }
+type controlResource struct{ tfvalue.ResourceBackends }
 
 type scopeModel struct {
 	Namespaces types.Set  `tfsdk:"namespaces"`
@@ -57,15 +56,6 @@ func (r *controlResource) Metadata(_ context.Context, _ resource.MetadataRequest
 
 func (r *controlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema()
-}
-
-func (r *controlResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // validateControl checks framework and control_id against the catalog and returns the control.
@@ -222,12 +212,12 @@ func (m model) settings(ctx context.Context, d *diag.Diagnostics) (Control, Sett
 }
 
 func (r *controlResource) reader(ctx context.Context, d *diag.Diagnostics) *Reader {
-	k := tfvalue.Kube(ctx, r.backends, typeName, d)
+	k := tfvalue.Kube(ctx, r.Backends, typeName, d)
 	if k == nil {
 		return nil
 	}
-	g, err := r.backends.GKE(ctx)
-	return &Reader{Kube: k, GKE: g, GKEErr: err, PlatformNS: r.backends.Config.Namespace}
+	g, err := r.Backends.GKE(ctx)
+	return &Reader{Kube: k, GKE: g, GKEErr: err, PlatformNS: r.Backends.Config.Namespace}
 }
 
 // evaluate evaluates the control (enforcing first when enforce is true and enforce mode is
@@ -262,7 +252,7 @@ func (r *controlResource) evaluate(ctx context.Context, m *model, enforce bool, 
 		}
 	}
 	rec := Record{EvaluatedAt: e.EvaluatedAt, Framework: c.Framework, ControlID: c.ID, Enforcement: set.Enforcement, Status: e.Status,
-		ProviderVersion: r.backends.Config.ProviderVersion, Scope: set.Scope, Parameters: params, Mechanisms: e.Mechanisms, Enforced: enforced}
+		ProviderVersion: r.Backends.Config.ProviderVersion, Scope: set.Scope, Parameters: params, Mechanisms: e.Mechanisms, Enforced: enforced}
 	evidence, err := AppendEvidence(ctx, rd.Kube, rd.PlatformNS, c, rec, set)
 	if err != nil {
 		d.AddError("Cannot keep evidence for "+c.Framework+" "+c.ID, err.Error())
@@ -373,7 +363,7 @@ func (r *controlResource) release(ctx context.Context, m model, namespaces []str
 	if !ok || len(namespaces) == 0 {
 		return
 	}
-	k := tfvalue.Kube(ctx, r.backends, typeName, d)
+	k := tfvalue.Kube(ctx, r.Backends, typeName, d)
 	if k == nil {
 		return
 	}
@@ -393,18 +383,18 @@ func (r *controlResource) ImportState(ctx context.Context, req resource.ImportSt
 	if !ok {
 		return
 	}
-	k := tfvalue.Kube(ctx, r.backends, typeName, &resp.Diagnostics)
+	k := tfvalue.Kube(ctx, r.Backends, typeName, &resp.Diagnostics)
 	if k == nil {
 		return
 	}
-	set, err := ReadSettings(ctx, k, r.backends.Config.Namespace, c)
+	set, err := ReadSettings(ctx, k, r.Backends.Config.Namespace, c)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
 		return
 	}
 	if set == nil {
 		resp.Diagnostics.AddError("Cannot import "+req.ID, fmt.Sprintf("there is no evidence ConfigMap %s/%s recording this control's settings: it was never applied with this provider's namespace (OCTOLLM_NAMESPACE); create the resource instead",
-			r.backends.Config.Namespace, EvidenceName(c)))
+			r.Backends.Config.Namespace, EvidenceName(c)))
 		return
 	}
 	m := model{Framework: types.StringValue(c.Framework), ControlID: types.StringValue(c.ID), Enforcement: types.StringValue(set.Enforcement),

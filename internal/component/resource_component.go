@@ -37,7 +37,7 @@ var (
 func NewResource() resource.Resource { return &componentResource{} }
 
 type componentResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type model struct {
@@ -90,15 +90,6 @@ func (r *componentResource) Metadata(_ context.Context, req resource.MetadataReq
 
 func (r *componentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
-}
-
-func (r *componentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 func (r *componentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -162,8 +153,8 @@ func (r *componentResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.backends != nil {
-		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
+	if r.Backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.Backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if tfvalue.Known(plan.Name) && tfvalue.Known(plan.Namespace) {
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
@@ -214,7 +205,7 @@ func specOf(ctx context.Context, m model, d *diag.Diagnostics) Spec {
 }
 
 func (r *componentResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, "octollm_component", d)
+	return tfvalue.Kube(ctx, r.Backends, "octollm_component", d)
 }
 
 func (r *componentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

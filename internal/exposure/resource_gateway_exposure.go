@@ -41,7 +41,7 @@ var gatewayClassResource = schema.GroupVersionResource{Group: "gateway.networkin
 func NewResource() resource.Resource { return &exposureResource{} }
 
 type exposureResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type model struct {
@@ -83,15 +83,6 @@ func (r *exposureResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *exposureResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
-}
-
-func (r *exposureResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // tlsSources are the three ways to give the HTTPS listener certificates.
@@ -169,8 +160,8 @@ func (r *exposureResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.backends != nil {
-		tfvalue.DefaultNamespace(ctx, config.Namespace, r.backends.Config.Namespace, &plan.Namespace, req.State, resp)
+	if r.Backends != nil {
+		tfvalue.DefaultNamespace(ctx, config.Namespace, r.Backends.Config.Namespace, &plan.Namespace, req.State, resp)
 	}
 	if tfvalue.Known(plan.Name) {
 		name := plan.Name.ValueString()
@@ -196,7 +187,7 @@ func (r *exposureResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *exposureResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, typeName, d)
+	return tfvalue.Kube(ctx, r.Backends, typeName, d)
 }
 
 func stringList(ctx context.Context, l types.List, d *diag.Diagnostics) []string {

@@ -32,7 +32,7 @@ var (
 func NewResource() resource.Resource { return &routeResource{} }
 
 type routeResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -41,15 +41,6 @@ func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest
 
 func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema()
-}
-
-func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // ValidateConfig applies Validate once every value is known; a value computed by another
@@ -72,10 +63,10 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 // ModifyPlan fills the derived attributes (namespace, ID, ConfigMap name, effective model,
 // route.json and its checksum), so the plan shows exactly what the gateway will read.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.backends == nil {
+	if req.Plan.Raw.IsNull() || r.Backends == nil {
 		return
 	}
-	ns := r.backends.Config.Namespace
+	ns := r.Backends.Config.Namespace
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("namespace"), ns)...)
 	if !req.State.Raw.IsNull() {
 		var prior types.String
@@ -114,7 +105,7 @@ func (r *routeResource) setComputedAttributes(ctx context.Context, m model, to a
 }
 
 func (r *routeResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, "octollm_model_route", d)
+	return tfvalue.Kube(ctx, r.Backends, "octollm_model_route", d)
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -139,7 +130,7 @@ func (r *routeResource) write(ctx context.Context, planned tftypes.Value, state 
 		return
 	}
 	route := routeOf(ctx, m, d)
-	ns := r.backends.Config.Namespace
+	ns := r.Backends.Config.Namespace
 	setComputed(route, ns, &m, d)
 	if d.HasError() {
 		return
@@ -327,8 +318,8 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 		return
 	}
 	ns := ""
-	if r.backends != nil {
-		ns = r.backends.Config.Namespace
+	if r.Backends != nil {
+		ns = r.Backends.Config.Namespace
 	}
 	for attr, v := range map[string]types.String{
 		"id": types.StringValue(req.ID), "name": types.StringValue(name), "tenant": tfvalue.OptString(tenant),

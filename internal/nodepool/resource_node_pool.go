@@ -32,7 +32,7 @@ var (
 func NewResource() resource.Resource { return &nodePoolResource{} }
 
 type nodePoolResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type model struct {
@@ -98,15 +98,6 @@ func (r *nodePoolResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *nodePoolResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
-}
-
-func (r *nodePoolResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // ValidateConfig checks what can be checked from the configuration alone.
@@ -214,8 +205,8 @@ func (r *nodePoolResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 
-	if r.backends != nil {
-		def := r.backends.Config.GKE
+	if r.Backends != nil {
+		def := r.Backends.Config.GKE
 		for _, f := range []struct {
 			name   string
 			cfg    types.String
@@ -328,7 +319,7 @@ func clusterName(m model) string {
 }
 
 func (r *nodePoolResource) gke(ctx context.Context, diags *diag.Diagnostics) *clients.GKE {
-	g, err := r.backends.GKE(ctx)
+	g, err := r.Backends.GKE(ctx)
 	if err != nil {
 		diags.AddError("Cannot reach GKE", err.Error())
 		return nil

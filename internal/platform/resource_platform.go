@@ -36,7 +36,7 @@ const defaultDeleteTimeout = 10 * time.Minute
 func NewResource() resource.Resource { return &platformResource{} }
 
 type platformResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type model struct {
@@ -62,15 +62,6 @@ func (r *platformResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *platformResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema(ctx)
-}
-
-func (r *platformResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
 }
 
 // ModifyPlan derives the computed names from the configuration and plans the gateway's RBAC
@@ -108,7 +99,7 @@ func (r *platformResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 func (r *platformResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, "octollm_platform", d)
+	return tfvalue.Kube(ctx, r.Backends, "octollm_platform", d)
 }
 
 // specOf turns a planned model into a Spec.

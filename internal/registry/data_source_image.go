@@ -19,6 +19,7 @@ import (
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/image"
+	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
 )
 
 var (
@@ -30,7 +31,7 @@ var (
 func NewImageDataSource() datasource.DataSource { return &dataSource{} }
 
 type dataSource struct {
-	backends *clients.Backends
+	tfvalue.DataSourceBackends
 }
 
 type model struct {
@@ -88,15 +89,6 @@ func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 	}
 }
 
-func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	d.backends = b
-}
-
 func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -109,8 +101,8 @@ func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 		insecure = m.Insecure.ValueBool()
 	}
 	var cfg clients.Config
-	if d.backends != nil {
-		cfg = d.backends.Config
+	if d.Backends != nil {
+		cfg = d.Backends.Config
 	}
 	digest, err := clients.NewRegistry(ctx, cfg).ResolveTag(ctx, repository, tag, insecure)
 	if err != nil {

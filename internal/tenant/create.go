@@ -64,7 +64,7 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 // claimable checks the tenant's namespace and key Secret are free or already this provider's
 // tenant of the same name (left by an interrupted create, which this create then finishes).
 func (r *tenantResource) claimable(ctx context.Context, k *clients.Kube, name string, d *diag.Diagnostics) bool {
-	platformNS := r.backends.Config.Namespace
+	platformNS := r.Backends.Config.Namespace
 	if live, err := k.Get(ctx, NamespaceResource, "", platformNS); err != nil {
 		d.AddError("Cannot read the platform namespace "+platformNS, err.Error())
 		return false
@@ -78,7 +78,7 @@ func (r *tenantResource) claimable(ctx context.Context, k *clients.Kube, name st
 		gvr       schema.GroupVersionResource
 		namespace string
 		name      string
-	}{{NamespaceResource, "", Namespace(name)}, {SecretResource, r.backends.Config.Namespace, SecretName(name)}} {
+	}{{NamespaceResource, "", Namespace(name)}, {SecretResource, r.Backends.Config.Namespace, SecretName(name)}} {
 		live, err := k.Get(ctx, o.gvr, o.namespace, o.name)
 		if err != nil {
 			d.AddError("Cannot read "+o.gvr.Resource+" "+o.name, err.Error())

@@ -44,7 +44,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// The key first (revoked at once), then billing, then the namespace: deleting a namespace
 	// waits for its controller, and a CLI killed or timed out then leaves a tenant the next
 	// refresh finds gone. Its subscription must be canceled by then, or nothing would cancel it.
-	if err := k.Delete(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name)); err != nil {
+	if err := k.Delete(ctx, SecretResource, r.Backends.Config.Namespace, SecretName(name)); err != nil {
 		resp.Diagnostics.AddError("Cannot delete the key Secret "+SecretName(name), err.Error())
 		return
 	}

@@ -59,7 +59,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 		d.AddError("Cannot read Namespace "+Namespace(name), err.Error())
 		return false, nil, false
 	}
-	secret, err := k.Get(ctx, SecretResource, r.backends.Config.Namespace, SecretName(name))
+	secret, err := k.Get(ctx, SecretResource, r.Backends.Config.Namespace, SecretName(name))
 	if err != nil {
 		d.AddError("Cannot read Secret "+SecretName(name), err.Error())
 		return false, nil, false
@@ -112,7 +112,7 @@ func (r *tenantResource) observe(ctx context.Context, k *clients.Kube, m *model,
 
 // observeBilling reports a subscription canceled or deleted out of band.
 func (r *tenantResource) observeBilling(ctx context.Context, m *model, d *diag.Diagnostics) string {
-	api, err := r.backends.Stripe(ctx)
+	api, err := r.Backends.Stripe(ctx)
 	if err != nil {
 		d.AddAttributeError(path.Root("billing"), "Cannot reach Stripe", err.Error())
 		return ""
@@ -142,7 +142,7 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 	if k == nil {
 		return
 	}
-	secret, err := k.Get(ctx, SecretResource, r.backends.Config.Namespace, SecretName(req.ID))
+	secret, err := k.Get(ctx, SecretResource, r.Backends.Config.Namespace, SecretName(req.ID))
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import tenant "+req.ID, err.Error())
 		return
@@ -150,7 +150,7 @@ func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportSta
 	if secret == nil || !clients.OwnedBy(secret) || secret.GetLabels()[contract.TenantLabel] != req.ID {
 		resp.Diagnostics.AddError("Cannot import tenant "+req.ID,
 			fmt.Sprintf("there is no tenant %q: the Secret %s/%s that records it does not exist or is not this provider's. Check the name and the provider's namespace (OCTOLLM_NAMESPACE).",
-				req.ID, r.backends.Config.Namespace, SecretName(req.ID)))
+				req.ID, r.Backends.Config.Namespace, SecretName(req.ID)))
 		return
 	}
 	rec, err := ParseRecord(secret)

@@ -71,7 +71,7 @@ const createIncomplete = "create incomplete: the tenant was never finished (no A
 func NewResource() resource.Resource { return &tenantResource{} }
 
 type tenantResource struct {
-	backends *clients.Backends
+	tfvalue.ResourceBackends
 }
 
 type quotaModel struct {
@@ -139,7 +139,7 @@ func (r *tenantResource) spec(ctx context.Context, m model, d *diag.Diagnostics)
 		DataRetentionDays: m.DataRetentionDays.ValueInt64(),
 		APIKeyVersion:     m.APIKeyVersion.ValueInt64(),
 		APIKeyID:          m.APIKeyID.ValueString(),
-		PlatformNamespace: r.backends.Config.Namespace,
+		PlatformNamespace: r.Backends.Config.Namespace,
 	}
 	if tfvalue.Known(m.APIKey) {
 		s.APIKeyHash = KeyHash(m.APIKey.ValueString())
@@ -182,15 +182,6 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	resp.Schema = resourceSchema(ctx)
 }
 
-func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	b, err := clients.FromProviderData(req.ProviderData)
-	if err != nil {
-		resp.Diagnostics.AddError("Unexpected provider data", err.Error())
-		return
-	}
-	r.backends = b
-}
-
 // ValidateConfig checks allowed_models against the catalog; the name, quota, admins and
 // billing values have their rules in the schema (package validate).
 func (r *tenantResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -223,7 +214,7 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.billing() != nil && r.backends != nil && r.backends.Config.Stripe.APIKey == "" {
+	if plan.billing() != nil && r.Backends != nil && r.Backends.Config.Stripe.APIKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("billing"), "No Stripe configuration",
 			"billing: the tenant is billed on Stripe, but the provider has no Stripe configuration: set stripe.api_key in the provider block "+
 				"or the STRIPE_API_KEY environment variable (sk_... or rk_...), or remove the billing block.")
@@ -265,11 +256,11 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *tenantResource) kube(ctx context.Context, d *diag.Diagnostics) *clients.Kube {
-	return tfvalue.Kube(ctx, r.backends, "octollm_tenant", d)
+	return tfvalue.Kube(ctx, r.Backends, "octollm_tenant", d)
 }
 
 func (r *tenantResource) billingOps(ctx context.Context, name, gen string, d *diag.Diagnostics) *billingOps {
-	api, err := r.backends.Stripe(ctx)
+	api, err := r.Backends.Stripe(ctx)
 	if err != nil {
 		d.AddAttributeError(path.Root("billing"), "Cannot reach Stripe", err.Error())
 		return nil

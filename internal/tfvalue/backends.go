@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 )
@@ -49,4 +51,33 @@ func DeleteNamespace(ctx context.Context, k *clients.Kube, name string, timeout 
 		return false
 	}
 	return true
+}
+
+// ResourceBackends is embedded by every resource: its Configure keeps the Backends the provider
+// hands over, nil while Terraform validates a configuration before configuring the provider.
+type ResourceBackends struct {
+	Backends *clients.Backends
+}
+
+// Configure implements resource.ResourceWithConfigure.
+func (b *ResourceBackends) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.Backends = configuredBackends(req.ProviderData, &resp.Diagnostics)
+}
+
+// DataSourceBackends is ResourceBackends for data sources.
+type DataSourceBackends struct {
+	Backends *clients.Backends
+}
+
+// Configure implements datasource.DataSourceWithConfigure.
+func (b *DataSourceBackends) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.Backends = configuredBackends(req.ProviderData, &resp.Diagnostics)
+}
+
+func configuredBackends(providerData any, d *diag.Diagnostics) *clients.Backends {
+	b, err := clients.FromProviderData(providerData)
+	if err != nil {
+		d.AddError("Unexpected provider data", err.Error())
+	}
+	return b
 }
