@@ -301,3 +301,11 @@ func intOrPercentProblem(v string) string {
 	}
 	return ""
 }
+
+// vpaResourceProblem explains why res is not a resource a VPA sets bounds on, or returns "".
+func vpaResourceProblem(res string) string {
+	if res == "cpu" || res == "memory" {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a resource VPA sets: use cpu and memory.", res)
+}

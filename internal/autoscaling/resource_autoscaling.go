@@ -141,16 +141,6 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 	if v := m.Vertical; v != nil {
 		minAllowed, maxAllowed := tfvalue.StringMap(ctx, v.MinAllowed, d), tfvalue.StringMap(ctx, v.MaxAllowed, d)
-		for name, vals := range map[string]map[string]string{"min_allowed": minAllowed, "max_allowed": maxAllowed} {
-			for res, q := range vals {
-				if res != "cpu" && res != "memory" {
-					d.AddAttributeError(path.Root("vertical").AtName(name), "Unknown resource in vertical."+name,
-						fmt.Sprintf("%q is not a resource VPA sets: use cpu and memory.", res))
-				} else if msg := validate.Quantity(q); msg != "" {
-					d.AddAttributeError(path.Root("vertical").AtName(name), "Invalid quantity in vertical."+name, res+" = "+msg)
-				}
-			}
-		}
 		for _, res := range validate.QuantitiesAbove(minAllowed, maxAllowed) {
 			d.AddAttributeError(path.Root("vertical").AtName("min_allowed"), "vertical.min_allowed exceeds max_allowed",
 				fmt.Sprintf("min_allowed.%s (%s) is more than max_allowed.%s (%s): lower the minimum or raise the maximum.", res, minAllowed[res], res, maxAllowed[res]))

@@ -481,6 +481,12 @@ cpu_utilization = 70
 vertical {
   min_allowed = { cpu = "half" }
 }`, `Invalid quantity in vertical.min_allowed ... cpu = "half" is not a Kubernetes quantity`},
+		"vpa unknown resource": {`min_replicas = 1
+max_replicas = 2
+cpu_utilization = 70
+vertical {
+  max_allowed = { gpu = "1" }
+}`, `Unknown resource in vertical.max_allowed ... "gpu" is not a resource VPA sets: use cpu and memory.`},
 		"min allowed above max allowed": {`min_replicas = 1
 max_replicas = 2
 cpu_utilization = 70

@@ -3,6 +3,7 @@ package autoscaling
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -170,10 +171,12 @@ func resourceSchema() schema.Schema {
 					"min_allowed": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Lowest requests VPA may set, such as `{ cpu = \"500m\", memory = \"1Gi\" }`.",
+						Validators:          []validator.Map{validate.Quantities(), mapvalidator.KeysAre(validate.String("Unknown resource in vertical.min_allowed", "", vpaResourceProblem))},
 					},
 					"max_allowed": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Highest requests VPA may set.",
+						Validators:          []validator.Map{validate.Quantities(), mapvalidator.KeysAre(validate.String("Unknown resource in vertical.max_allowed", "", vpaResourceProblem))},
 					},
 					"controlled_resources": schema.ListAttribute{
 						Optional: true, ElementType: types.StringType,

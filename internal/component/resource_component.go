@@ -103,18 +103,10 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 			d.AddAttributeError(path.Root("image"), "Invalid image", "image "+err.Error()+".")
 		}
 	}
-	for k := range tfvalue.StringMap(ctx, m.Env, d) {
-		if !envName.MatchString(k) {
-			d.AddAttributeError(path.Root("env"), "Invalid environment variable name", fmt.Sprintf("env key %q is not a variable name: use letters, digits and underscores, not starting with a digit.", k))
-		}
-	}
 	if tfvalue.Known(m.SecretEnv) {
 		refs := map[string]secretRefModel{}
 		d.Append(m.SecretEnv.ElementsAs(ctx, &refs, false)...)
 		for k, ref := range refs {
-			if !envName.MatchString(k) {
-				d.AddAttributeError(path.Root("secret_env"), "Invalid environment variable name", fmt.Sprintf("secret_env key %q is not a variable name: use letters, digits and underscores.", k))
-			}
 			if ref.Secret.ValueString() == "" || ref.Key.ValueString() == "" {
 				d.AddAttributeError(path.Root("secret_env"), "Incomplete secret reference", fmt.Sprintf("secret_env.%s needs both secret (the Secret's name) and key.", k))
 			}
@@ -122,13 +114,6 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 	if res := m.Resources; res != nil {
 		reqs, lims := tfvalue.StringMap(ctx, res.Requests, d), tfvalue.StringMap(ctx, res.Limits, d)
-		for name, vals := range map[string]map[string]string{"requests": reqs, "limits": lims} {
-			for k, v := range vals {
-				if msg := validate.Quantity(v); msg != "" {
-					d.AddAttributeError(path.Root("resources").AtName(name), "Invalid quantity in resources."+name, k+" = "+msg)
-				}
-			}
-		}
 		for _, k := range validate.QuantitiesAbove(reqs, lims) {
 			d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
 				fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, reqs[k], k, lims[k]))

@@ -473,7 +473,11 @@ resource "octollm_component" "this" {
 		"bad quantity": {base("ghcr.io/acme/reflex:1.0.0", `resources {
     requests = { cpu = "lots" }
   }`), `Invalid quantity in resources.requests ... cpu = "lots" is not a Kubernetes quantity`},
-		"env name":           {base("ghcr.io/acme/reflex:1.0.0", `env = { "LOG-LEVEL" = "INFO" }`), `env key "LOG-LEVEL" is not a variable name`},
+		"env name":        {base("ghcr.io/acme/reflex:1.0.0", `env = { "LOG-LEVEL" = "INFO" }`), `env key "LOG-LEVEL" is not a variable name`},
+		"secret env name": {base("ghcr.io/acme/reflex:1.0.0", `secret_env = { "1KEY" = { secret = "llm-keys", key = "openai" } }`), `Invalid environment variable name ... secret_env key "1KEY" is not a variable name: use letters, digits and underscores, not starting with a digit.`},
+		"limit quantity": {base("ghcr.io/acme/reflex:1.0.0", `resources {
+    limits = { memory = "lots" }
+  }`), `Invalid quantity in resources.limits ... memory = "lots" is not a Kubernetes quantity`},
 		"pre stop too long":  {base("ghcr.io/acme/reflex:1.0.0", "pre_stop_sleep_seconds = 60\n  termination_grace_period_seconds = 30"), "pre_stop_sleep_seconds (60) must be less than termination_grace_period_seconds (30)"},
 		"placement no type":  {base("ghcr.io/acme/reflex:1.0.0", "placement {\n    required = true\n  }"), "Missing placement.workload_type"},
 		"placement bad type": {base("ghcr.io/acme/reflex:1.0.0", "placement {\n    workload_type = \"gpu\"\n  }"), `Attribute placement.workload_type value must be one of: ["cpu-optimized" "memory-optimized" "spot"], got: "gpu"`},

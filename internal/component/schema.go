@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -22,7 +23,6 @@ import (
 
 var (
 	dnsLabel = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
-	envName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	// dns1123Subdomain is a ServiceAccount name.
 	dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 	secretType       = types.ObjectType{AttrTypes: map[string]attr.Type{"secret": types.StringType, "key": types.StringType}}
@@ -79,10 +79,12 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"env": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType, MarkdownDescription: "Plain environment variables.",
+				Validators: []validator.Map{mapvalidator.KeysAre(validate.String("Invalid environment variable name", "env key ", validate.EnvName))},
 			},
 			"secret_env": schema.MapAttribute{
 				Optional: true, ElementType: secretType,
 				MarkdownDescription: "Environment variables from Secrets: `{ NAME = { secret = \"llm-keys\", key = \"openai\" } }`.",
+				Validators:          []validator.Map{mapvalidator.KeysAre(validate.String("Invalid environment variable name", "secret_env key ", validate.EnvName))},
 			},
 			"health_path": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("/healthz"),
@@ -124,8 +126,14 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"resources": schema.SingleNestedBlock{
 				MarkdownDescription: "Container requests and limits, such as `requests = { cpu = \"500m\", memory = \"1Gi\" }`.",
 				Attributes: map[string]schema.Attribute{
-					"requests": schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Requests by resource name."},
-					"limits":   schema.MapAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: "Limits by resource name."},
+					"requests": schema.MapAttribute{
+						Optional: true, ElementType: types.StringType, MarkdownDescription: "Requests by resource name.",
+						Validators: []validator.Map{validate.Quantities()},
+					},
+					"limits": schema.MapAttribute{
+						Optional: true, ElementType: types.StringType, MarkdownDescription: "Limits by resource name.",
+						Validators: []validator.Map{validate.Quantities()},
+					},
 				},
 			},
 			"placement": schema.SingleNestedBlock{

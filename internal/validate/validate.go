@@ -106,6 +106,16 @@ func MetricName(name string) string {
 	return ""
 }
 
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// EnvName explains why name is not an environment variable name a container takes, or "".
+func EnvName(name string) string {
+	if envNameRE.MatchString(name) {
+		return ""
+	}
+	return fmt.Sprintf("%q is not a variable name: use letters, digits and underscores, not starting with a digit.", name)
+}
+
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 
 // Email explains why s is not an email address, or returns "".
@@ -192,6 +202,33 @@ func (v labelsRule) ValidateMap(_ context.Context, req validator.MapRequest, res
 		if s, ok := elems[k].(types.String); ok && !s.IsUnknown() && !s.IsNull() {
 			if msg := LabelValue(s.ValueString()); msg != "" {
 				resp.Diagnostics.AddAttributeError(p, summary, fmt.Sprintf("%s[%q]: %s", attr, k, msg))
+			}
+		}
+	}
+}
+
+// Quantities is a schema validator for a map of Kubernetes quantities by resource name
+// (requests, limits, VPA bounds): it reports "Invalid quantity in <attr>", with
+// "<name> = <Quantity's sentence>" as the detail, for each value that is not a quantity.
+func Quantities() validator.Map { return quantitiesRule{} }
+
+type quantitiesRule struct{}
+
+func (quantitiesRule) Description(context.Context) string {
+	return "every value is a Kubernetes quantity"
+}
+
+func (v quantitiesRule) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (quantitiesRule) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		if s, ok := elems[k].(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			if msg := Quantity(s.ValueString()); msg != "" {
+				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid quantity in "+req.Path.String(), k+" = "+msg)
 			}
 		}
 	}

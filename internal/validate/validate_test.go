@@ -26,6 +26,8 @@ func TestRules(t *testing.T) {
 		{LabelKey("octollm.dev/"), `key "octollm.dev/" is not a valid Kubernetes label key`},
 		{LabelValue("not valid!"), `"not valid!" is not a valid Kubernetes label value: a valid label must be`},
 		{LabelValue(strings.Repeat("v", 64)), `"` + strings.Repeat("v", 64) + `" is not a valid Kubernetes label value: must be no more than 63 characters`},
+		{EnvName("LOG-LEVEL"), `"LOG-LEVEL" is not a variable name: use letters, digits and underscores, not starting with a digit.`},
+		{EnvName("1PASSWORD"), `"1PASSWORD" is not a variable name`},
 		{MetricName(""), `the metric name is empty: write the name the metrics adapter serves, such as "task_queue_depth".`},
 		{MetricName("queue/depth"), `"queue/depth" is not a metric name the HorizontalPodAutoscaler accepts: may not contain '/'.`},
 		{MetricName(".."), `".." is not a metric name the HorizontalPodAutoscaler accepts: may not be '..'.`},
@@ -36,7 +38,7 @@ func TestRules(t *testing.T) {
 	}
 	for _, good := range []string{Quantity("16Gi"), Email("a@b.example"), strings.Join(DNSLabel("acme", 40), ""),
 		Namespace("octollm"), Namespace(strings.Repeat("a", 63)), LabelKey("team"), LabelKey("octollm.dev/team"),
-		LabelValue(""), LabelValue("gpu-l4_1.0"), MetricName("task_queue_depth"), MetricName("http.requests")} {
+		LabelValue(""), LabelValue("gpu-l4_1.0"), EnvName("OPENAI_API_KEY"), EnvName("_x1"), MetricName("task_queue_depth"), MetricName("http.requests")} {
 		if good != "" {
 			t.Errorf("a good value was refused: %s", good)
 		}
@@ -79,6 +81,14 @@ func TestValidators(t *testing.T) {
 		String("Invalid metric name", "metric.name: ", MetricName).ValidateString(ctx,
 			validator.StringRequest{Path: path.Root("metric").AtListIndex(1).AtName("name"), ConfigValue: types.StringValue("")}, &resp)
 		check(t, resp.Diagnostics, `Invalid metric name | metric.name: the metric name is empty`)
+	})
+	t.Run("Quantities", func(t *testing.T) {
+		quantities := types.MapValueMust(types.StringType, map[string]attr.Value{
+			"cpu": types.StringValue("half"), "memory": types.StringValue("1Gi"), "gpu": types.StringUnknown(),
+		})
+		var resp validator.MapResponse
+		Quantities().ValidateMap(ctx, validator.MapRequest{Path: path.Root("resources").AtName("requests"), ConfigValue: quantities}, &resp)
+		check(t, resp.Diagnostics, `Invalid quantity in resources.requests | cpu = "half" is not a Kubernetes quantity`)
 	})
 	t.Run("Labels", func(t *testing.T) {
 		labels := types.MapValueMust(types.StringType, map[string]attr.Value{
