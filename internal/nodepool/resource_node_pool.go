@@ -19,13 +19,15 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/contract"
 	"github.com/octollm/terraform-provider-octollm/internal/machinetypes"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*nodePoolResource)(nil)
-	_ resource.ResourceWithImportState    = (*nodePoolResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*nodePoolResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*nodePoolResource)(nil)
+	_ resource.ResourceWithConfigure        = (*nodePoolResource)(nil)
+	_ resource.ResourceWithImportState      = (*nodePoolResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*nodePoolResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*nodePoolResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*nodePoolResource)(nil)
 )
 
 // NewResource returns the octollm_node_pool resource.
@@ -100,7 +102,34 @@ func (r *nodePoolResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	resp.Schema = resourceSchema(ctx)
 }
 
-// ValidateConfig checks what can be checked from the configuration alone.
+// ConfigValidators are the rules between attributes: which of machine_type, cpu and memory_gb
+// go together, and what the autoscaling and sandbox_config blocks need.
+func (r *nodePoolResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	machineType, cpu, memory := path.Root("machine_type"), path.Root("cpu"), path.Root("memory_gb")
+	autoscaling, sandbox := path.Root("autoscaling"), path.Root("sandbox_config")
+	bothCounts := "The autoscaling block needs min_node_count and max_node_count: set both, or remove the block for a fixed size."
+	return []resource.ConfigValidator{
+		validate.Refuse{Set: []path.Path{machineType}, AnySet: []path.Path{cpu, memory}, At: machineType,
+			Summary: "machine_type conflicts with cpu and memory_gb",
+			Detail:  "Set either machine_type, or cpu and memory_gb (the machine type is then chosen for you), not both."},
+		validate.Refuse{Unset: []path.Path{machineType, cpu, memory}, At: cpu,
+			Summary: "Missing node size", Detail: "Set cpu and memory_gb (vCPUs and GB per node), or machine_type."},
+		validate.Refuse{Set: []path.Path{memory}, Unset: []path.Path{machineType, cpu}, At: cpu,
+			Summary: "Missing cpu", Detail: "memory_gb is set without cpu: set cpu, the vCPUs per node, too."},
+		validate.Refuse{Set: []path.Path{cpu}, Unset: []path.Path{machineType, memory}, At: memory,
+			Summary: "Missing memory_gb", Detail: "cpu is set without memory_gb: set memory_gb, the GB per node, too."},
+		validate.Refuse{Set: []path.Path{autoscaling}, Unset: []path.Path{autoscaling.AtName("min_node_count")}, At: autoscaling.AtName("min_node_count"),
+			Summary: "Missing autoscaling.min_node_count", Detail: bothCounts},
+		validate.Refuse{Set: []path.Path{autoscaling}, Unset: []path.Path{autoscaling.AtName("max_node_count")}, At: autoscaling.AtName("max_node_count"),
+			Summary: "Missing autoscaling.max_node_count", Detail: bothCounts},
+		validate.Refuse{Set: []path.Path{sandbox}, Unset: []path.Path{sandbox.AtName("sandbox_type")}, At: sandbox.AtName("sandbox_type"),
+			Summary: "Missing sandbox_config.sandbox_type",
+			Detail:  `The sandbox_config block needs sandbox_type = "gvisor" for a GKE Sandbox pool; remove the block for a pool without GKE Sandbox.`},
+	}
+}
+
+// ValidateConfig checks the rules that compare values: a machine fits cpu and memory_gb, an
+// upgrade can progress, GKE Sandbox's image, the autoscaling bounds.
 func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
@@ -111,66 +140,24 @@ func (r *nodePoolResource) ValidateConfig(ctx context.Context, req resource.Vali
 		resp.Diagnostics.AddAttributeError(path.Root("upgrade_settings").AtName("max_surge"), "upgrade_settings cannot both be 0",
 			"With max_surge = 0 and max_unavailable = 0 an upgrade could never replace a node: set max_surge (extra nodes) or max_unavailable to at least 1.")
 	}
-	resp.Diagnostics.Append(validateSandbox(m)...)
-	if a := m.Autoscaling; a != nil {
-		if a.MinNodeCount.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "Missing autoscaling.min_node_count",
-				"The autoscaling block needs min_node_count and max_node_count: set both, or remove the block for a fixed size.")
-		}
-		if a.MaxNodeCount.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("max_node_count"), "Missing autoscaling.max_node_count",
-				"The autoscaling block needs min_node_count and max_node_count: set both, or remove the block for a fixed size.")
-		}
-		if tfvalue.Known(a.MinNodeCount) && tfvalue.Known(a.MaxNodeCount) && a.MinNodeCount.ValueInt64() > a.MaxNodeCount.ValueInt64() {
-			resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "autoscaling.min_node_count exceeds max_node_count",
-				fmt.Sprintf("min_node_count (%d) is greater than max_node_count (%d): lower min_node_count or raise max_node_count.",
-					a.MinNodeCount.ValueInt64(), a.MaxNodeCount.ValueInt64()))
-		}
-	}
-}
-
-// validateSandbox checks the sandbox_config block: its sandbox_type, and GKE's rule that GKE
-// Sandbox runs only on the COS_CONTAINERD image.
-func validateSandbox(m model) diag.Diagnostics {
-	var diags diag.Diagnostics
-	sc := m.SandboxConfig
-	if sc == nil {
-		return diags
-	}
-	if sc.SandboxType.IsNull() {
-		diags.AddAttributeError(path.Root("sandbox_config").AtName("sandbox_type"), "Missing sandbox_config.sandbox_type",
-			`The sandbox_config block needs sandbox_type = "gvisor" for a GKE Sandbox pool; remove the block for a pool without GKE Sandbox.`)
-	}
-	if tfvalue.Known(m.ImageType) && m.ImageType.ValueString() != ImageCOSContainerd {
-		diags.AddAttributeError(path.Root("image_type"), "GKE Sandbox needs image_type COS_CONTAINERD",
+	if m.SandboxConfig != nil && tfvalue.Known(m.ImageType) && m.ImageType.ValueString() != ImageCOSContainerd {
+		resp.Diagnostics.AddAttributeError(path.Root("image_type"), "GKE Sandbox needs image_type COS_CONTAINERD",
 			fmt.Sprintf("image_type is %q, but GKE Sandbox (sandbox_config) runs only on Container-Optimized OS: set image_type = %q (the default), or remove sandbox_config.",
 				m.ImageType.ValueString(), ImageCOSContainerd))
 	}
-	return diags
+	if a := m.Autoscaling; a != nil && tfvalue.Known(a.MinNodeCount) && tfvalue.Known(a.MaxNodeCount) && a.MinNodeCount.ValueInt64() > a.MaxNodeCount.ValueInt64() {
+		resp.Diagnostics.AddAttributeError(path.Root("autoscaling").AtName("min_node_count"), "autoscaling.min_node_count exceeds max_node_count",
+			fmt.Sprintf("min_node_count (%d) is greater than max_node_count (%d): lower min_node_count or raise max_node_count.",
+				a.MinNodeCount.ValueInt64(), a.MaxNodeCount.ValueInt64()))
+	}
 }
 
-// validateShape checks machine_type against cpu/memory_gb and that some machine fits them.
+// validateShape checks that some machine fits cpu and memory_gb (ConfigValidators say which of
+// machine_type, cpu and memory_gb go together).
 func validateShape(m model) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !m.MachineType.IsNull() && (!m.CPU.IsNull() || !m.MemoryGB.IsNull()) {
-		diags.AddAttributeError(path.Root("machine_type"), "machine_type conflicts with cpu and memory_gb",
-			"Set either machine_type, or cpu and memory_gb (the machine type is then chosen for you), not both.")
+	if !m.MachineType.IsNull() {
 		return diags
-	}
-	if m.MachineType.IsNull() {
-		if m.CPU.IsNull() && m.MemoryGB.IsNull() {
-			diags.AddAttributeError(path.Root("cpu"), "Missing node size",
-				"Set cpu and memory_gb (vCPUs and GB per node), or machine_type.")
-			return diags
-		}
-		if m.CPU.IsNull() {
-			diags.AddAttributeError(path.Root("cpu"), "Missing cpu", "memory_gb is set without cpu: set cpu, the vCPUs per node, too.")
-			return diags
-		}
-		if m.MemoryGB.IsNull() {
-			diags.AddAttributeError(path.Root("memory_gb"), "Missing memory_gb", "cpu is set without memory_gb: set memory_gb, the GB per node, too.")
-			return diags
-		}
 	}
 	if tfvalue.Known(m.CPU) && tfvalue.Known(m.MemoryGB) && !m.MachineFamily.IsUnknown() {
 		family := m.MachineFamily.ValueString()

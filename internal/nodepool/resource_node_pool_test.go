@@ -490,6 +490,15 @@ func TestAccNodePool_badInput(t *testing.T) {
     location_policy = "SPREAD"
   }`, `Attribute autoscaling.location_policy value must be one of: ["BALANCED" "ANY"], got: "SPREAD"`},
 		"cpu without memory": {`cpu = 4`, "Missing memory_gb ... cpu is set without memory_gb: set memory_gb"},
+		"memory without cpu": {`memory_gb = 16`, "Missing cpu ... memory_gb is set without cpu: set cpu, the vCPUs per node, too."},
+		"no size":            {`initial_node_count = 1`, "Missing node size ... Set cpu and memory_gb (vCPUs and GB per node), or machine_type."},
+		"machine type and memory": {`machine_type = "n2-standard-4"
+  memory_gb = 16`, "machine_type conflicts with cpu and memory_gb ... Set either machine_type, or cpu and memory_gb"},
+		"autoscaling without max": {`cpu = 4
+  memory_gb = 16
+  autoscaling {
+    min_node_count = 1
+  }`, "Missing autoscaling.max_node_count ... The autoscaling block needs min_node_count and max_node_count: set both"},
 		"sandbox on ubuntu": {`cpu = 4
   memory_gb  = 16
   image_type = "UBUNTU_CONTAINERD"

@@ -1,8 +1,8 @@
 // Package validate holds the project's own value rules (Kubernetes quantities, DNS labels,
 // namespace names, label keys and values, metric names, email addresses) and the schema
-// validators that report them. Cross-field rules use
-// terraform-plugin-framework-validators (ConflictsWith, AlsoRequires, resource-level
-// ConfigValidators); a rule one resource alone needs stays in its ValidateConfig.
+// validators that report them. A rule between attributes (one set without another, two that
+// conflict) is a Refuse rule in the resource's ConfigValidators, with the resource's own message;
+// only rules that compare values stay in its ValidateConfig.
 //
 // A rule is a func(string) string that explains what is wrong with a value and what to write
 // instead, or returns "" when the value is fine; the same sentence reaches a schema validator,
