@@ -21,10 +21,11 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*autoscalingResource)(nil)
-	_ resource.ResourceWithImportState    = (*autoscalingResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*autoscalingResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*autoscalingResource)(nil)
+	_ resource.ResourceWithConfigure        = (*autoscalingResource)(nil)
+	_ resource.ResourceWithImportState      = (*autoscalingResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*autoscalingResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*autoscalingResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*autoscalingResource)(nil)
 )
 
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,55}[a-z0-9])?$`)
@@ -104,16 +105,28 @@ func (r *autoscalingResource) Schema(_ context.Context, _ resource.SchemaRequest
 	resp.Schema = resourceSchema()
 }
 
-// ValidateConfig enforces the rules a user can act on before anything reaches the cluster.
+// ConfigValidators are the rules between attributes: the target's name, and one bound of the
+// disruption budget.
+func (r *autoscalingResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	target, budget := path.Root("target"), path.Root("disruption_budget")
+	minAvailable, maxUnavailable := budget.AtName("min_available"), budget.AtName("max_unavailable")
+	return []resource.ConfigValidator{
+		validate.Refuse{Set: []path.Path{target}, Unset: []path.Path{target.AtName("name")}, At: target.AtName("name"),
+			Summary: "Missing target.name", Detail: "Set target.name to the Deployment or StatefulSet to scale."},
+		validate.Refuse{Set: []path.Path{budget}, Unset: []path.Path{minAvailable, maxUnavailable}, At: budget,
+			Summary: "Empty disruption_budget", Detail: "Set min_available or max_unavailable (a count such as 2, or a percentage such as \"50%\")."},
+		validate.Refuse{Set: []path.Path{minAvailable, maxUnavailable}, At: maxUnavailable,
+			Summary: "Both min_available and max_unavailable", Detail: "A PodDisruptionBudget takes one of them: remove min_available or max_unavailable."},
+	}
+}
+
+// ValidateConfig enforces the rules that compare values, before anything reaches the cluster.
 func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
 		return
 	}
 	d := &resp.Diagnostics
-	if m.Target != nil && m.Target.Name.IsNull() {
-		d.AddAttributeError(path.Root("target").AtName("name"), "Missing target.name", "Set target.name to the Deployment or StatefulSet to scale.")
-	}
 	if tfvalue.Known(m.MinReplicas) && tfvalue.Known(m.MaxReplicas) && m.MinReplicas.ValueInt64() > m.MaxReplicas.ValueInt64() {
 		d.AddAttributeError(path.Root("min_replicas"), "min_replicas exceeds max_replicas",
 			fmt.Sprintf("min_replicas (%d) is greater than max_replicas (%d): lower min_replicas or raise max_replicas.", m.MinReplicas.ValueInt64(), m.MaxReplicas.ValueInt64()))
@@ -160,15 +173,6 @@ func (r *autoscalingResource) ValidateConfig(ctx context.Context, req resource.V
 					break
 				}
 			}
-		}
-	}
-	if b := m.DisruptionBudget; b != nil {
-		p := path.Root("disruption_budget")
-		switch {
-		case b.MinAvailable.IsNull() && b.MaxUnavailable.IsNull():
-			d.AddAttributeError(p, "Empty disruption_budget", "Set min_available or max_unavailable (a count such as 2, or a percentage such as \"50%\").")
-		case !b.MinAvailable.IsNull() && !b.MaxUnavailable.IsNull():
-			d.AddAttributeError(p.AtName("max_unavailable"), "Both min_available and max_unavailable", "A PodDisruptionBudget takes one of them: remove min_available or max_unavailable.")
 		}
 	}
 }

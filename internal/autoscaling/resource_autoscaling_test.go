@@ -507,6 +507,10 @@ disruption_budget {
   min_available = 1
   max_unavailable = 1
 }`, "Both min_available and max_unavailable ... remove min_available or max_unavailable"},
+		"pdb empty": {`min_replicas = 1
+max_replicas = 2
+cpu_utilization = 70
+disruption_budget {}`, `Empty disruption_budget ... Set min_available or max_unavailable (a count such as 2, or a percentage such as "50%").`},
 		"pdb bad value": {`min_replicas = 1
 max_replicas = 2
 cpu_utilization = 70
@@ -522,6 +526,24 @@ disruption_budget {
 			})
 		})
 	}
+	t.Run("target without name", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: `
+resource "octollm_autoscaling" "this" {
+  target {
+    kind = "Deployment"
+  }
+  min_replicas    = 1
+  max_replicas    = 2
+  cpu_utilization = 70
+}`,
+				PlanOnly:    true,
+				ExpectError: acctest.ErrorText(`Missing target.name ... Set target.name to the Deployment or StatefulSet to scale.`),
+			}},
+		})
+	})
 	t.Run("target kind", func(t *testing.T) {
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -27,10 +27,11 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*componentResource)(nil)
-	_ resource.ResourceWithImportState    = (*componentResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*componentResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*componentResource)(nil)
+	_ resource.ResourceWithConfigure        = (*componentResource)(nil)
+	_ resource.ResourceWithImportState      = (*componentResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*componentResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*componentResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*componentResource)(nil)
 )
 
 // NewResource returns the octollm_component resource.
@@ -92,6 +93,17 @@ func (r *componentResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	resp.Schema = resourceSchema(ctx)
 }
 
+// ConfigValidators are the rules between attributes: a placement block names its workload type.
+func (r *componentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	placement := path.Root("placement")
+	return []resource.ConfigValidator{
+		validate.Refuse{Set: []path.Path{placement}, Unset: []path.Path{placement.AtName("workload_type")}, At: placement.AtName("workload_type"),
+			Summary: "Missing placement.workload_type", Detail: "Set workload_type to the node pool's workload type, or remove the placement block."},
+	}
+}
+
+// ValidateConfig checks the image and the rules that compare values (requests against limits,
+// the pre-stop sleep against the grace period).
 func (r *componentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m model
 	if !tfvalue.ConfigGet(ctx, req.Config, &m, &resp.Diagnostics) {
@@ -118,9 +130,6 @@ func (r *componentResource) ValidateConfig(ctx context.Context, req resource.Val
 			d.AddAttributeError(path.Root("resources").AtName("requests"), "resources.requests exceed limits",
 				fmt.Sprintf("requests.%s (%s) is more than limits.%s (%s): Kubernetes refuses it; lower the request or raise the limit.", k, reqs[k], k, lims[k]))
 		}
-	}
-	if p := m.Placement; p != nil && p.WorkloadType.IsNull() {
-		d.AddAttributeError(path.Root("placement").AtName("workload_type"), "Missing placement.workload_type", "Set workload_type to the node pool's workload type, or remove the placement block.")
 	}
 	if tfvalue.Known(m.PreStopSleep) && tfvalue.Known(m.TerminationGracePeriod) && m.PreStopSleep.ValueInt64() > 0 && m.PreStopSleep.ValueInt64() >= m.TerminationGracePeriod.ValueInt64() {
 		d.AddAttributeError(path.Root("pre_stop_sleep_seconds"), "pre_stop_sleep_seconds not below the grace period",
