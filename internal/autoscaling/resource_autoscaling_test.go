@@ -526,41 +526,20 @@ disruption_budget {
 			})
 		})
 	}
-	t.Run("target without name", func(t *testing.T) {
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config: `
-resource "octollm_autoscaling" "this" {
-  target {
-    kind = "Deployment"
-  }
-  min_replicas    = 1
-  max_replicas    = 2
-  cpu_utilization = 70
-}`,
-				PlanOnly:    true,
-				ExpectError: acctest.ErrorText(`Missing target.name ... Set target.name to the Deployment or StatefulSet to scale.`),
-			}},
+	// The target block itself is what these get wrong, so they leave base's out.
+	for name, tc := range map[string]struct{ target, want string }{
+		"target without name": {`kind = "Deployment"`, `Missing target.name ... Set target.name to the Deployment or StatefulSet to scale.`},
+		"target kind":         {"kind = \"ReplicaSet\"\n    name = \"orchestrator\"", `Attribute target.kind value must be one of: ["Deployment" "StatefulSet"], got: "ReplicaSet"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      "resource \"octollm_autoscaling\" \"this\" {\n  target {\n    " + tc.target + "\n  }\n  min_replicas    = 1\n  max_replicas    = 2\n  cpu_utilization = 70\n}\n",
+					PlanOnly:    true,
+					ExpectError: acctest.ErrorText(tc.want),
+				}},
+			})
 		})
-	})
-	t.Run("target kind", func(t *testing.T) {
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config: `
-resource "octollm_autoscaling" "this" {
-  target {
-    kind = "ReplicaSet"
-    name = "orchestrator"
-  }
-  min_replicas    = 1
-  max_replicas    = 2
-  cpu_utilization = 70
-}`,
-				PlanOnly:    true,
-				ExpectError: acctest.ErrorText(`Attribute target.kind value must be one of: ["Deployment" "StatefulSet"], got: "ReplicaSet"`),
-			}},
-		})
-	})
+	}
 }
