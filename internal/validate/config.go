@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -10,8 +11,10 @@ import (
 
 // Refuse is a resource-level validator that states one rule between attributes as data: the
 // configuration is refused, on At with Summary and Detail, when every path in Set is set, at
-// least one in AnySet is (when AnySet is not empty), and every path in Unset is null. Unknown
-// values count as set, so a rule never fires on a value only apply will know. Resources list
+// least one in AnySet is (when AnySet is not empty), and every path in Unset is null. A rule
+// fires only on what the configuration states: an unknown value (a module input, a dynamic block
+// during validate) may still turn out set or null, so it never triggers one; Terraform validates
+// again once it is known. Resources list
 // their Refuse rules in ConfigValidators, the framework's place for such rules, and keep their
 // own messages (the framework's ConflictsWith and AlsoRequires word them generically).
 type Refuse struct {
@@ -32,31 +35,33 @@ func (r Refuse) MarkdownDescription(ctx context.Context) string { return r.Descr
 
 // ValidateResource implements resource.ConfigValidator.
 func (r Refuse) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	set := func(p path.Path) (bool, bool) {
+	// state reads one path: set (known, not null), null, or unknown (a module's input, a
+	// dynamic block during validate), which could still turn out either way.
+	const (
+		isSet = iota
+		isNull
+		isUnknown
+	)
+	state := func(p path.Path) int {
 		var v attr.Value
-		if diags := req.Config.GetAttribute(ctx, p, &v); diags.HasError() {
-			return false, false
+		if diags := req.Config.GetAttribute(ctx, p, &v); diags.HasError() || v == nil || v.IsUnknown() {
+			return isUnknown
 		}
-		return v != nil && !v.IsNull(), true
+		if v.IsNull() {
+			return isNull
+		}
+		return isSet
 	}
 	for _, p := range r.Set {
-		if s, ok := set(p); !ok || !s {
+		if state(p) != isSet {
 			return
 		}
 	}
-	if len(r.AnySet) > 0 {
-		anySet := false
-		for _, p := range r.AnySet {
-			if s, ok := set(p); ok && s {
-				anySet = true
-			}
-		}
-		if !anySet {
-			return
-		}
+	if len(r.AnySet) > 0 && !slices.ContainsFunc(r.AnySet, func(p path.Path) bool { return state(p) == isSet }) {
+		return
 	}
 	for _, p := range r.Unset {
-		if s, ok := set(p); !ok || s {
+		if state(p) != isNull {
 			return
 		}
 	}

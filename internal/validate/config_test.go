@@ -12,7 +12,7 @@ import (
 )
 
 // A Refuse rule fires only when its Set, AnySet and Unset all hold, reports on At with its own
-// summary and detail, and treats an unknown value as set.
+// summary and detail, and never fires on an unknown value (a module input during validate).
 func TestRefuse(t *testing.T) {
 	ctx := context.Background()
 	s := schema.Schema{Attributes: map[string]schema.Attribute{
@@ -43,7 +43,8 @@ func TestRefuse(t *testing.T) {
 		{"machine_type and memory_gb", conflict, config("e2-standard-4", nil, 16), true},
 		{"machine_type alone", conflict, config("e2-standard-4", nil, nil), false},
 		{"cpu and memory_gb alone", conflict, config(nil, 4, 16), false},
-		{"unknown machine_type counts as set", conflict, config(tftypes.UnknownValue, 4, nil), true},
+		{"an unknown machine_type may still be null", conflict, config(tftypes.UnknownValue, 4, nil), false},
+		{"an unknown cpu may still be null", missingMemory, config(nil, tftypes.UnknownValue, nil), false},
 		{"cpu without memory_gb", missingMemory, config(nil, 4, nil), true},
 		{"cpu with machine_type is the conflict's, not this one's", missingMemory, config("e2-standard-4", 4, nil), false},
 		{"cpu with an unknown memory_gb", missingMemory, config(nil, 4, tftypes.UnknownValue), false},
