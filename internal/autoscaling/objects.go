@@ -278,26 +278,20 @@ func SameQuantity(a, b string) bool {
 	return qa.Cmp(qb) == 0
 }
 
-// ValidIntOrPercent checks a PDB count: a non-negative integer or a percentage 0-100%.
-func ValidIntOrPercent(v string) error {
+// intOrPercentProblem explains why v is not a PDB count (a non-negative integer or a
+// percentage from 0% to 100%), or returns "": a validate rule for min_available and
+// max_unavailable.
+func intOrPercentProblem(v string) string {
 	if strings.HasSuffix(v, "%") {
 		n, err := strconv.Atoi(strings.TrimSuffix(v, "%"))
 		if err != nil || n < 0 || n > 100 {
-			return fmt.Errorf("%q is not a percentage from 0%% to 100%%", v)
+			return fmt.Sprintf("%q is not a percentage from 0%% to 100%%.", v)
 		}
-		return nil
+		return ""
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return fmt.Errorf("%q is neither a non-negative count nor a percentage such as \"50%%\"", v)
-	}
-	return nil
-}
-
-// intOrPercentProblem is ValidIntOrPercent as a validate rule: the sentence, or "".
-func intOrPercentProblem(v string) string {
-	if err := ValidIntOrPercent(v); err != nil {
-		return err.Error() + "."
+		return fmt.Sprintf("%q is neither a non-negative count nor a percentage such as \"50%%\".", v)
 	}
 	return ""
 }

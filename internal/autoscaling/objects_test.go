@@ -73,10 +73,10 @@ func TestSameQuantity(t *testing.T) {
 	}
 }
 
-func TestValidIntOrPercent(t *testing.T) {
+func TestIntOrPercentProblem(t *testing.T) {
 	for v, ok := range map[string]bool{"2": true, "0": true, "50%": true, "100%": true, "-1": false, "150%": false, "two": false} {
-		if err := ValidIntOrPercent(v); (err == nil) != ok {
-			t.Errorf("ValidIntOrPercent(%q) = %v", v, err)
+		if msg := intOrPercentProblem(v); (msg == "") != ok {
+			t.Errorf("intOrPercentProblem(%q) = %q", v, msg)
 		}
 	}
 }
