@@ -53,8 +53,10 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		// State records what exists; Terraform taints the tenant, and the next apply replaces
 		// it: Delete removes what this create made (never a usable tenant: its key Secret is
-		// written last) without deletion_protection in the way, and Create adopts the Stripe
-		// customer and subscription it finds instead of making new ones.
+		// written last, so no key was issued and api_key and api_key_id stay null) without
+		// deletion_protection in the way, and Create adopts the Stripe customer and
+		// subscription it finds instead of making new ones.
+		plan.APIKey, plan.APIKeyID = types.StringNull(), types.StringNull()
 		plan.SyncStatus = types.StringValue(createIncomplete)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, incompleteKey, []byte(`true`))...)
 	}

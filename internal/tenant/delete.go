@@ -18,13 +18,12 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	name := state.Name.ValueString()
-	// A create that failed part way made no usable tenant: finishing it replaces it, which
-	// deletion protection does not block. Its sync_status says so too, and is what this reads
-	// when Terraform keeps the tainted instance without the private mark (a Create that returns
-	// an error: the acceptance test TestAccTenant_partialFailureRecovers fails without it).
-	incomplete, diags := req.Private.GetKey(ctx, incompleteKey)
-	resp.Diagnostics.Append(diags...)
-	if (state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool()) && incomplete == nil && state.SyncStatus.ValueString() != createIncomplete {
+	// A create that failed part way issued no key (api_key_id null: Create writes the key
+	// Secret last) and made no usable tenant: replacing it, as Terraform does a tainted one,
+	// is not blocked by deletion protection. The state is what tells: Terraform hands the
+	// Delete of a tainted instance's replacement the new object's planned private state, not
+	// the old one's, so a private mark would not reach here.
+	if (state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool()) && !state.APIKeyID.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Cannot destroy octollm_tenant: deletion protection is on",
 			fmt.Sprintf("octollm_tenant %s: deletion_protection is true; set deletion_protection = false and apply, then destroy. "+
 				"Destroying deletes namespace %s and all the tenant's data, revokes its API key and cancels its subscription.", name, Namespace(name)))

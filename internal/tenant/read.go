@@ -37,7 +37,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	switch {
 	case marked(ctx, req.Private, incompleteKey, &resp.Diagnostics):
-		// Kept until an apply finishes the tenant: Delete relies on it.
+		// sync_status keeps saying the create is unfinished until an apply finishes it.
 	case len(problems) == 0:
 		if !marked(ctx, req.Private, applyIncompleteKey, &resp.Diagnostics) {
 			state.SyncStatus = types.StringValue(InSync)

@@ -26,9 +26,9 @@ var (
 
 const defaultTimeout = 10 * time.Minute
 
-// incompleteKey marks, in private state, a tenant whose create failed part way: destroying
-// it (Terraform replaces a tainted tenant) removes only what that failed create made, so
-// deletion_protection does not block finishing it.
+// incompleteKey marks, in private state, a tenant whose create failed part way: read keeps its
+// sync_status until an apply finishes it, and plan expects Stripe IDs (the next create adopts
+// what that create made).
 const incompleteKey = "create_incomplete"
 
 // applyIncompleteKey marks, in private state, a tenant whose last update failed part way: read
@@ -238,7 +238,9 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.APIKeyVersion.Equal(state.APIKeyVersion) {
+	// A key is kept until api_key_version changes; a tenant whose create issued none (one
+	// untainted after a failed create) gets its first.
+	if plan.APIKeyVersion.Equal(state.APIKeyVersion) && !state.APIKeyID.IsNull() {
 		plan.APIKey, plan.APIKeyID = state.APIKey, state.APIKeyID
 	} else {
 		plan.APIKey, plan.APIKeyID = types.StringUnknown(), types.StringUnknown()

@@ -98,7 +98,8 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Computed: true, Sensitive: true,
 				MarkdownDescription: "The tenant's API key: `ollm_` and 32 random bytes in base62. Generated on create and on rotation only; the cluster holds only its SHA-256 hash. Null after an import until rotated.",
 			},
-			"api_key_id":             schema.StringAttribute{Computed: true, MarkdownDescription: "The key's public identifier, derived from its hash; the gateway logs and meters by it."},
+			"api_key_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The key's public identifier, derived from its hash; the gateway logs and meters by it. " +
+				"Null, like `api_key`, while a create that failed part way has issued no key."},
 			"stripe_customer_id":     computedString("The Stripe customer (`cus_...`) with `billing`; null without."),
 			"stripe_subscription_id": computedString("The Stripe subscription (`sub_...`) to the plan's metered prices with `billing`; null without."),
 			"sync_status": schema.StringAttribute{
