@@ -20,6 +20,7 @@ import (
 	"github.com/octollm/terraform-provider-octollm/internal/clients"
 	"github.com/octollm/terraform-provider-octollm/internal/gateway/image"
 	"github.com/octollm/terraform-provider-octollm/internal/tfvalue"
+	"github.com/octollm/terraform-provider-octollm/internal/validate"
 )
 
 var (
@@ -64,12 +65,12 @@ func (d *dataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp 
 				MarkdownDescription: "The repository, with its registry host and without a tag or digest: " +
 					"`us-docker.pkg.dev/PROJECT/REPOSITORY/octollm-gateway`, `ghcr.io/octollm/octollm-gateway`, or the sandbox's " +
 					"`127.0.0.1:PORT/octollm/gateway` (`OCTOLLM_REGISTRY` in `.sandbox/env`). Docker Hub is `docker.io/library/NAME`.",
-				Validators: []validator.String{repositoryValidator{}},
+				Validators: []validator.String{validate.String("Invalid image repository", "Attribute repository ", withValue(ValidateRepository))},
 			},
 			"tag": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "The tag to resolve, such as `v1.2.3`.",
-				Validators:          []validator.String{tagValidator{}},
+				Validators:          []validator.String{validate.String("Invalid image tag", "Attribute tag ", withValue(ValidateTag))},
 			},
 			"insecure": schema.BoolAttribute{
 				Optional: true, Computed: true,
@@ -176,34 +177,13 @@ func ValidateRepository(repository string) string {
 	return ""
 }
 
-type repositoryValidator struct{}
-
-func (repositoryValidator) Description(context.Context) string {
-	return "a repository with its registry host, without a tag or digest"
-}
-func (v repositoryValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (repositoryValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := ValidateRepository(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid image repository", fmt.Sprintf("Attribute %s %s; got %q.", req.Path, msg, req.ConfigValue.ValueString()))
-	}
-}
-
-type tagValidator struct{}
-
-func (tagValidator) Description(context.Context) string {
-	return "an image tag: 1-128 letters, digits, '_', '.' and '-'"
-}
-func (v tagValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (tagValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := ValidateTag(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid image tag", fmt.Sprintf("Attribute %s %s; got %q.", req.Path, msg, req.ConfigValue.ValueString()))
+// withValue is a rule for validate.String whose sentence (ValidateRepository's and
+// ValidateTag's "is not ...") ends with the value the configuration gave.
+func withValue(rule func(string) string) func(string) string {
+	return func(s string) string {
+		if msg := rule(s); msg != "" {
+			return fmt.Sprintf("%s; got %q.", msg, s)
+		}
+		return ""
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
@@ -66,31 +68,31 @@ func DNSLabel(name string, maxLength int) []string {
 // Namespace explains why name is not a valid namespace name (a DNS-1123 label of at most 63
 // characters), or returns "".
 func Namespace(name string) string {
-	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
-		return fmt.Sprintf("%q is not a valid namespace name: %s. Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"octollm\".",
-			name, strings.Join(errs, "; "))
-	}
-	return ""
+	return explain(validation.IsDNS1123Label(name), "%q is not a valid namespace name: %s. "+
+		"Use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"octollm\".", name)
 }
 
 // LabelKey explains why key is not a Kubernetes label key (an optional DNS-subdomain prefix
 // and '/', then a name), or returns "". Taint keys follow the same rule.
 func LabelKey(key string) string {
-	if errs := validation.IsQualifiedName(key); len(errs) > 0 {
-		return fmt.Sprintf("key %q is not a valid Kubernetes label key: %s. Use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', such as \"octollm.dev/team\".",
-			key, strings.Join(errs, "; "))
-	}
-	return ""
+	return explain(validation.IsQualifiedName(key), "key %q is not a valid Kubernetes label key: %s. "+
+		"Use an optional DNS-subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', such as \"octollm.dev/team\".", key)
 }
 
 // LabelValue explains why value is not a Kubernetes label value, or returns "". Taint values
 // follow the same rule.
 func LabelValue(value string) string {
-	if errs := validation.IsValidLabelValue(value); len(errs) > 0 {
-		return fmt.Sprintf("%q is not a valid Kubernetes label value: %s. Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or an empty string.",
-			value, strings.Join(errs, "; "))
+	return explain(validation.IsValidLabelValue(value), "%q is not a valid Kubernetes label value: %s. "+
+		"Use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or an empty string.", value)
+}
+
+// explain turns apimachinery's findings about value into this package's sentence: format with
+// the value and the findings joined, or "" when there are none.
+func explain(findings []string, format, value string) string {
+	if len(findings) == 0 {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf(format, value, strings.Join(findings, "; "))
 }
 
 // MetricName explains why name is not a metric name a HorizontalPodAutoscaler accepts (not
@@ -143,6 +145,8 @@ func AtPath(rule func(string) string) validator.String {
 type stringRule struct {
 	summary, prefix string
 	rule            func(string) string
+	// mapValue: the value is one of a map's; the summary names the map, the detail the key.
+	mapValue bool
 }
 
 func (v stringRule) Description(context.Context) string {
@@ -159,6 +163,11 @@ func (v stringRule) ValidateString(_ context.Context, req validator.StringReques
 		return
 	}
 	if msg := v.rule(req.ConfigValue.ValueString()); msg != "" {
+		last, _ := req.Path.Steps().LastStep()
+		if key, ok := last.(path.PathStepElementKeyString); ok && v.mapValue {
+			resp.Diagnostics.AddAttributeError(req.Path, v.summary+req.Path.ParentPath().String(), string(key)+" = "+msg)
+			return
+		}
 		if v.summary == "" {
 			resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+": "+msg)
 			return
@@ -210,26 +219,6 @@ func (v labelsRule) ValidateMap(_ context.Context, req validator.MapRequest, res
 // Quantities is a schema validator for a map of Kubernetes quantities by resource name
 // (requests, limits, VPA bounds): it reports "Invalid quantity in <attr>", with
 // "<name> = <Quantity's sentence>" as the detail, for each value that is not a quantity.
-func Quantities() validator.Map { return quantitiesRule{} }
-
-type quantitiesRule struct{}
-
-func (quantitiesRule) Description(context.Context) string {
-	return "every value is a Kubernetes quantity"
-}
-
-func (v quantitiesRule) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (quantitiesRule) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	elems := req.ConfigValue.Elements()
-	for _, k := range slices.Sorted(maps.Keys(elems)) {
-		if s, ok := elems[k].(types.String); ok && !s.IsUnknown() && !s.IsNull() {
-			if msg := Quantity(s.ValueString()); msg != "" {
-				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid quantity in "+req.Path.String(), k+" = "+msg)
-			}
-		}
-	}
+func Quantities() validator.Map {
+	return mapvalidator.ValueStringsAre(stringRule{summary: "Invalid quantity in ", rule: Quantity, mapValue: true})
 }
