@@ -15,7 +15,14 @@ import (
 // on with a copy the docs no longer show.
 func Example(t testing.TB, resourceType string, oldNew ...string) string {
 	t.Helper()
-	file, config := readExample(t, resourceType)
+	file, config := readExample(t, filepath.Join("resources", resourceType, "resource.tf"))
+	return replaceAll(t, file, config, oldNew)
+}
+
+// DataSourceExample is Example for a data source: examples/data-sources/<dataSourceType>/data-source.tf.
+func DataSourceExample(t testing.TB, dataSourceType string, oldNew ...string) string {
+	t.Helper()
+	file, config := readExample(t, filepath.Join("data-sources", dataSourceType, "data-source.tf"))
 	return replaceAll(t, file, config, oldNew)
 }
 
@@ -23,7 +30,7 @@ func Example(t testing.TB, resourceType string, oldNew ...string) string {
 // docs show it, from its first line to its closing brace, comments inside included.
 func ExampleBlock(t testing.TB, resourceType, name string, oldNew ...string) string {
 	t.Helper()
-	file, config := readExample(t, resourceType)
+	file, config := readExample(t, filepath.Join("resources", resourceType, "resource.tf"))
 	start := strings.Index(config, fmt.Sprintf("resource %q %q {\n", resourceType, name))
 	if start < 0 {
 		t.Fatalf("%s has no resource %q %q: update the test with the example", file, resourceType, name)
@@ -35,13 +42,14 @@ func ExampleBlock(t testing.TB, resourceType, name string, oldNew ...string) str
 	return replaceAll(t, file, config[start:start+end+3], oldNew)
 }
 
-func readExample(t testing.TB, resourceType string) (file, config string) {
+// readExample reads examples/<name>.
+func readExample(t testing.TB, name string) (file, config string) {
 	t.Helper()
 	root, err := RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	file = filepath.Join("examples", "resources", resourceType, "resource.tf")
+	file = filepath.Join("examples", name)
 	b, err := os.ReadFile(filepath.Join(root, file))
 	if err != nil {
 		t.Fatal(err)

@@ -22,8 +22,10 @@ func TestAccClusterDataSource_readsGKEAndKubernetes(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: `data "octollm_cluster" "this" {}`,
+			// The docs' example, examples/data-sources/octollm_cluster.
+			Config: acctest.DataSourceExample(t, "octollm_cluster"),
 			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("kubernetes_version", knownvalue.StringExact(sandbox.KubernetesVersion)),
 				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("id"),
 					knownvalue.StringExact(fmt.Sprintf("projects/%s/locations/%s/clusters/%s", sandbox.Project, sandbox.Location, sandbox.Cluster))),
 				statecheck.ExpectKnownValue("data.octollm_cluster.this", tfjsonpath.New("name"), knownvalue.StringExact(sandbox.Cluster)),

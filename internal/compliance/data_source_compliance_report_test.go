@@ -113,15 +113,8 @@ func TestAccComplianceReport_defaultScope(t *testing.T) {
 func TestAccCompliance_examples(t *testing.T) {
 	acctest.PreCheck(t)
 	ensureNamespace(t, acctest.Kube(t), platformNS, nil, nil, false)
-	example := func(file string) string {
-		data, err := os.ReadFile(filepath.Join("..", "..", "examples", file)) //nolint:gosec // a path inside the repository
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
-	controls := example("resources/octollm_compliance_control/resource.tf")
-	report := example("data-sources/octollm_compliance_report/data-source.tf")
+	controls := acctest.Example(t, "octollm_compliance_control")
+	report := acctest.DataSourceExample(t, "octollm_compliance_report")
 	resource.Test(t, steps(t,
 		resource.TestStep{
 			Config: controls,

@@ -44,34 +44,21 @@ func restrictedNamespace(t *testing.T) (string, kubernetes.Interface) {
 	return name, kube
 }
 
-func orchestrator(ns, replicas, logLevel, extra string) string {
-	return fmt.Sprintf(`
-resource "octollm_component" "orchestrator" {
-  name      = "orchestrator"
-  namespace = %q
-  kind      = "orchestrator"
-  image     = "ghcr.io/acme/octollm-orchestrator:1.4.2@%s"
-  require_digest = true
-  port      = 8000
-  %s
-  env       = { LOG_LEVEL = %q }
-  secret_env = { OPENAI_API_KEY = { secret = "llm-keys", key = "openai" } }
-  resources {
-    requests = { cpu = "500m", memory = "1Gi" }
-    limits   = { cpu = "2", memory = "4Gi" }
-  }
-  health_path                      = "/healthz"
-  # Short, so rolling updates in the test do not wait a minute per old pod (kwok honours it).
-  termination_grace_period_seconds = 4
-  pre_stop_sleep_seconds           = 2
+// orchestrator is the docs' orchestrator (examples/resources/octollm_component) in namespace
+// ns, with replicas set (or left to an HPA when empty), its LOG_LEVEL, and grace periods short
+// enough for rolling updates in the test not to wait a minute per old pod (kwok honours them).
+func orchestrator(t *testing.T, ns, replicas, logLevel string) string {
+	t.Helper()
+	return acctest.ExampleBlock(t, "octollm_component", "orchestrator",
+		`namespace      = "octollm"`, fmt.Sprintf("namespace      = %q\n  %s", ns, replicas),
+		`LOG_LEVEL = "INFO"`, fmt.Sprintf("LOG_LEVEL = %q", logLevel),
+		"termination_grace_period_seconds = 60", "termination_grace_period_seconds = 4",
+		"pre_stop_sleep_seconds           = 30", `pre_stop_sleep_seconds           = 2
   # Generous: on a loaded 2-core machine kwok can take a while to finish terminating old pods.
   timeouts {
     create = "5m"
     update = "5m"
-  }
-  %s
-}
-`, ns, digest, replicas, logLevel, extra)
+  }`)
 }
 
 func podsOf(t *testing.T, kube kubernetes.Interface, ns, name string) ([]corev1.Pod, error) {
@@ -101,7 +88,7 @@ func TestAccComponent_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: orchestrator(ns, "replicas = 2", "INFO", ""),
+				Config: orchestrator(t, ns, "replicas = 2", "INFO"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("octollm_component.orchestrator", tfjsonpath.New("service_url"), knownvalue.StringExact("http://orchestrator."+ns+".svc.cluster.local:8000")),
 					statecheck.ExpectKnownValue("octollm_component.orchestrator", tfjsonpath.New("image_digest"), knownvalue.StringExact(digest)),
@@ -146,9 +133,9 @@ func TestAccComponent_lifecycle(t *testing.T) {
 					return nil
 				},
 			},
-			{Config: orchestrator(ns, "replicas = 2", "INFO", ""), ConfigPlanChecks: acctest.NoChanges},
+			{Config: orchestrator(t, ns, "replicas = 2", "INFO"), ConfigPlanChecks: acctest.NoChanges},
 			{
-				Config: orchestrator(ns, "replicas = 3", "DEBUG", ""),
+				Config: orchestrator(t, ns, "replicas = 3", "DEBUG"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("octollm_component.orchestrator", plancheck.ResourceActionUpdate),
 				}},
@@ -174,7 +161,7 @@ func TestAccComponent_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: orchestrator(ns, "replicas = 3", "DEBUG", ""),
+				Config: orchestrator(t, ns, "replicas = 3", "DEBUG"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("octollm_component.orchestrator", plancheck.ResourceActionUpdate),
 				}},
@@ -209,7 +196,7 @@ func TestAccComponent_hpaOwnedReplicasSurvive(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: orchestrator(ns, "", "INFO", "")},
+			{Config: orchestrator(t, ns, "", "INFO")},
 			{
 				PreConfig: func() {
 					// What the HPA controller does: write the scale subresource.
@@ -218,7 +205,7 @@ func TestAccComponent_hpaOwnedReplicasSurvive(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: orchestrator(ns, "", "WARNING", ""),
+				Config: orchestrator(t, ns, "", "WARNING"),
 				Check: func(*terraform.State) error {
 					dep, err := kube.AppsV1().Deployments(ns).Get(ctx, "orchestrator", metav1.GetOptions{})
 					if err != nil {
@@ -268,23 +255,16 @@ resource "octollm_node_pool" "spot" {
   node_locations     = ["us-central1-a"]
 }
 
-resource "octollm_component" "executor" {
-  name       = "executor-arm"
-  namespace  = %q
-  kind       = "arm"
-  image      = "ghcr.io/acme/octollm-executor:1.4.2"
-  port       = 8006
-  replicas   = 3
-  sandboxed  = true
-  placement {
-    workload_type = "spot"
+`, gvisorPool, plainPool) + acctest.ExampleBlock(t, "octollm_component", "executor",
+		`namespace = "octollm"`, fmt.Sprintf("namespace = %q", ns),
+		"replicas  = 2", "replicas  = 3",
+		"    workload_type = \"spot\"\n  }\n", `    workload_type = "spot"
   }
   timeouts {
     create = "3m"
   }
   depends_on = [octollm_node_pool.gvisor, octollm_node_pool.spot]
-}
-`, gvisorPool, plainPool, ns)
+`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

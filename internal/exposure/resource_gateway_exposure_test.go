@@ -357,7 +357,7 @@ func TestAccGatewayExposure_waitForAddress(t *testing.T) {
 			// The status GKE writes is not configuration: nothing to change.
 			Config: config(ns, `["api.octollm.example.com"]`, `pre_shared_certificates = ["api-cert-2026", "api-cert-ecdsa"]
   wait_for_address        = true`),
-			PlanOnly: true,
+			ConfigPlanChecks: acctest.NoChanges,
 		}},
 	})
 }

@@ -3,8 +3,6 @@ package modelroute_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -336,14 +334,7 @@ data "octollm_model_catalog" "anthropic" {
 func TestAccModelRoute_examples(t *testing.T) {
 	acctest.PreCheck(t)
 	_, provider, _ := platformNamespace(t)
-	read := func(file string) string {
-		data, err := os.ReadFile(filepath.Join("..", "..", "examples", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(data)
-	}
-	config := provider + read("resources/octollm_model_route/resource.tf") + read("data-sources/octollm_model_catalog/data-source.tf")
+	config := provider + acctest.Example(t, "octollm_model_route") + acctest.DataSourceExample(t, "octollm_model_catalog")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

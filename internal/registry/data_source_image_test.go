@@ -65,12 +65,13 @@ func TestAccImageDataSource_resolvesThePushedDigest(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-data "octollm_image" "gateway" {
-  repository = %q
-  tag        = %q
-}`, repository, tag),
+			// The docs' example, examples/data-sources/octollm_image, with the pushed image's
+			// repository and tag for its variables' defaults.
+			Config: acctest.DataSourceExample(t, "octollm_image",
+				`default = "ghcr.io/octollm/octollm-gateway"`, fmt.Sprintf("default = %q", repository),
+				`default = "v0.1.0"`, fmt.Sprintf("default = %q", tag)),
 			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("gateway_image", knownvalue.StringExact(pushed)),
 				statecheck.ExpectKnownValue("data.octollm_image.gateway", tfjsonpath.New("digest"), knownvalue.StringExact(digest)),
 				statecheck.ExpectKnownValue("data.octollm_image.gateway", tfjsonpath.New("image"), knownvalue.StringExact(pushed)),
 				statecheck.ExpectKnownValue("data.octollm_image.gateway", tfjsonpath.New("id"), knownvalue.StringExact(pushed)),
