@@ -11,7 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 )
@@ -54,20 +56,17 @@ func TestAccGatewayExposure_docsExample(t *testing.T) {
 					statecheck.ExpectKnownValue("octollm_gateway_exposure.internal", tfjsonpath.New("address"), knownvalue.Null()),
 				},
 				Check: func(*terraform.State) error {
-					public, err := get(t, d, ns, "HTTPRoute", "public")
-					if err != nil {
-						return err
+					live := map[string]*unstructured.Unstructured{}
+					for _, o := range [][2]string{{"HTTPRoute", "public"}, {"HealthCheckPolicy", "public"}, {"Gateway", "internal"}} {
+						obj, err := get(t, d, ns, o[0], o[1])
+						if err != nil {
+							return err
+						}
+						live[o[0]+"/"+o[1]] = obj
 					}
-					policy, err := get(t, d, ns, "HealthCheckPolicy", "public")
-					if err != nil {
-						return err
-					}
-					internal, err := get(t, d, ns, "Gateway", "internal")
-					if err != nil {
-						return err
-					}
-					if _, err := get(t, d, ns, "HTTPRoute", "internal-http-redirect"); err == nil {
-						return fmt.Errorf("the internal exposure has an HTTP redirect route with http_to_https_redirect = false")
+					public, policy, internal := live["HTTPRoute/public"], live["HealthCheckPolicy/public"], live["Gateway/internal"]
+					if _, err := get(t, d, ns, "HTTPRoute", "internal-http-redirect"); !apierrors.IsNotFound(err) {
+						return fmt.Errorf("the internal exposure, with http_to_https_redirect = false, has an HTTP redirect route (read: %v)", err)
 					}
 					backend := nested(public, "spec", "rules").([]any)[0].(map[string]any)["backendRefs"].([]any)[0].(map[string]any)
 					https := listener(internal, "https")
