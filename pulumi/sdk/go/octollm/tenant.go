@@ -21,7 +21,7 @@ type Tenant struct {
 	AllowedModels pulumi.StringArrayOutput `pulumi:"allowedModels"`
 	// The tenant's API key: `ollm_` and 32 random bytes in base62. Generated on create and on rotation only; the cluster holds only its SHA-256 hash. Null after an import until rotated.
 	ApiKey pulumi.StringOutput `pulumi:"apiKey"`
-	// The key's public identifier, derived from its hash; the gateway logs and meters by it.
+	// The key's public identifier, derived from its hash; the gateway logs and meters by it. Null, like <span pulumi-lang-nodejs="`apiKey`" pulumi-lang-dotnet="`ApiKey`" pulumi-lang-go="`apiKey`" pulumi-lang-python="`api_key`" pulumi-lang-yaml="`apiKey`" pulumi-lang-java="`apiKey`">`api_key`</span>, while a create that failed part way has issued no key.
 	ApiKeyId pulumi.StringOutput `pulumi:"apiKeyId"`
 	// Change it (for example increment it) to rotate the API key: a new key is generated and the old one stops working.
 	ApiKeyVersion pulumi.IntOutput `pulumi:"apiKeyVersion"`
@@ -94,7 +94,7 @@ type tenantState struct {
 	AllowedModels []string `pulumi:"allowedModels"`
 	// The tenant's API key: `ollm_` and 32 random bytes in base62. Generated on create and on rotation only; the cluster holds only its SHA-256 hash. Null after an import until rotated.
 	ApiKey *string `pulumi:"apiKey"`
-	// The key's public identifier, derived from its hash; the gateway logs and meters by it.
+	// The key's public identifier, derived from its hash; the gateway logs and meters by it. Null, like <span pulumi-lang-nodejs="`apiKey`" pulumi-lang-dotnet="`ApiKey`" pulumi-lang-go="`apiKey`" pulumi-lang-python="`api_key`" pulumi-lang-yaml="`apiKey`" pulumi-lang-java="`apiKey`">`api_key`</span>, while a create that failed part way has issued no key.
 	ApiKeyId *string `pulumi:"apiKeyId"`
 	// Change it (for example increment it) to rotate the API key: a new key is generated and the old one stops working.
 	ApiKeyVersion *int `pulumi:"apiKeyVersion"`
@@ -131,7 +131,7 @@ type TenantState struct {
 	AllowedModels pulumi.StringArrayInput
 	// The tenant's API key: `ollm_` and 32 random bytes in base62. Generated on create and on rotation only; the cluster holds only its SHA-256 hash. Null after an import until rotated.
 	ApiKey pulumi.StringPtrInput
-	// The key's public identifier, derived from its hash; the gateway logs and meters by it.
+	// The key's public identifier, derived from its hash; the gateway logs and meters by it. Null, like <span pulumi-lang-nodejs="`apiKey`" pulumi-lang-dotnet="`ApiKey`" pulumi-lang-go="`apiKey`" pulumi-lang-python="`api_key`" pulumi-lang-yaml="`apiKey`" pulumi-lang-java="`apiKey`">`api_key`</span>, while a create that failed part way has issued no key.
 	ApiKeyId pulumi.StringPtrInput
 	// Change it (for example increment it) to rotate the API key: a new key is generated and the old one stops working.
 	ApiKeyVersion pulumi.IntPtrInput
@@ -318,7 +318,7 @@ func (o TenantOutput) ApiKey() pulumi.StringOutput {
 	return o.ApplyT(func(v *Tenant) pulumi.StringOutput { return v.ApiKey }).(pulumi.StringOutput)
 }
 
-// The key's public identifier, derived from its hash; the gateway logs and meters by it.
+// The key's public identifier, derived from its hash; the gateway logs and meters by it. Null, like <span pulumi-lang-nodejs="`apiKey`" pulumi-lang-dotnet="`ApiKey`" pulumi-lang-go="`apiKey`" pulumi-lang-python="`api_key`" pulumi-lang-yaml="`apiKey`" pulumi-lang-java="`apiKey`">`api_key`</span>, while a create that failed part way has issued no key.
 func (o TenantOutput) ApiKeyId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Tenant) pulumi.StringOutput { return v.ApiKeyId }).(pulumi.StringOutput)
 }
