@@ -3,7 +3,9 @@ package tenant_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,4 +145,34 @@ func total(m map[string]int) int {
 		}
 	}
 	return n
+}
+
+// tenant returns octollm_tenant.<name>'s attributes from `show -json` (sensitive ones included).
+func (c *cli) tenant(name string) map[string]any {
+	c.t.Helper()
+	cmd, out := c.command("show", "-json")
+	cmd.Stderr = io.Discard
+	if err := cmd.Run(); err != nil {
+		c.t.Fatalf("show -json: %v\n%s", err, out)
+	}
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &state); err != nil {
+		c.t.Fatalf("show -json: %v\n%s", err, out)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == "octollm_tenant."+name {
+			return r.Values
+		}
+	}
+	c.t.Fatalf("show -json has no octollm_tenant.%s:\n%s", name, out)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -188,4 +189,48 @@ func TestAccTenant_destroyCancelsBillingBeforeTheNamespaceGoes(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A tenant whose create failed part way issued no key: api_key and api_key_id are null in the
+// state. Untainted by its user instead of replaced, the next apply finishes it as an update and
+// issues its first key, which the key Secret then holds; an empty plan after.
+func TestAccTenant_untaintedAfterFailedCreateGetsItsKey(t *testing.T) {
+	e := newEnv(t)
+	e.cleanupTenants("untainted")
+	c := newCLI(t)
+	c.write(e.config(tenantConfig{name: "untainted", billing: true}))
+	t.Cleanup(func() {
+		if err := c.run("destroy", "-auto-approve", "-input=false"); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+	})
+	acctest.StripeFaults(t, 1, "POST /v1/customers")
+	if err := c.run("apply", "-auto-approve", "-input=false"); err == nil || !strings.Contains(err.Error(), "Cannot create the tenant's Stripe customer") {
+		t.Fatalf("apply with Stripe refusing customers: want \"Cannot create the tenant's Stripe customer\", got %v", err)
+	}
+	acctest.StripeFaults(t, 0, "")
+	if attrs := c.tenant("untainted"); attrs["api_key_id"] != nil || attrs["api_key"] != nil {
+		t.Fatalf("after the failed create: api_key_id %v and api_key set, want both null (no key was issued)", attrs["api_key_id"])
+	}
+	if err := c.run("untaint", "octollm_tenant.untainted"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatal(err)
+	}
+	attrs := c.tenant("untainted")
+	key, _ := attrs["api_key"].(string)
+	if !strings.HasPrefix(key, "ollm_") || attrs["sync_status"] != tenant.InSync {
+		t.Fatalf("after the apply that finished the untainted tenant: api_key %q, sync_status %v; want a new ollm_ key, in sync", key, attrs["sync_status"])
+	}
+	rec, err := e.record("untainted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec["key_sha256"] != tenant.KeyHash(key) || rec["key_id"] != attrs["api_key_id"] {
+		t.Fatalf("key Secret hash/id %s/%s do not match the state's key (id %v)", rec["key_sha256"], rec["key_id"], attrs["api_key_id"])
+	}
+	if err := c.run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Errorf("the plan after finishing the tenant is not empty: %v", err)
+	}
 }
