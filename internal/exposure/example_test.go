@@ -66,7 +66,7 @@ func TestAccGatewayExposure_docsExample(t *testing.T) {
 					}
 					public, policy, internal := live["HTTPRoute/public"], live["HealthCheckPolicy/public"], live["Gateway/internal"]
 					if _, err := get(t, d, ns, "HTTPRoute", "internal-http-redirect"); !apierrors.IsNotFound(err) {
-						return fmt.Errorf("the internal exposure, with http_to_https_redirect = false, has an HTTP redirect route (read: %v)", err)
+						return fmt.Errorf("the internal exposure, with http_to_https_redirect = false, has an HTTP redirect route (read: %w)", err)
 					}
 					backend := nested(public, "spec", "rules").([]any)[0].(map[string]any)["backendRefs"].([]any)[0].(map[string]any)
 					https := listener(internal, "https")
