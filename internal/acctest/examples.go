@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 // Example returns examples/resources/<resourceType>/resource.tf, the file the registry docs
@@ -69,4 +72,10 @@ func replaceAll(t testing.TB, file, config string, oldNew []string) string {
 		config = strings.ReplaceAll(config, oldNew[i], oldNew[i+1])
 	}
 	return config
+}
+
+// ExampleSteps are the steps of a test that applies a docs example: the configuration applied
+// and checked as a reader of the docs would check it, then applied again with NoChanges.
+func ExampleSteps(config string, checks ...statecheck.StateCheck) []resource.TestStep {
+	return []resource.TestStep{{Config: config, ConfigStateChecks: checks}, {Config: config, ConfigPlanChecks: NoChanges}}
 }

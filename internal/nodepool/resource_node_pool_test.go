@@ -3,6 +3,7 @@ package nodepool_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"cloud.google.com/go/container/apiv1/containerpb"
@@ -543,5 +544,28 @@ func TestAccNodePool_badInput(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: acctest.ErrorText("Attribute name must be 1-40 lowercase letters, digits and hyphens"),
 		}},
+	})
+}
+
+// The docs' example, examples/resources/octollm_node_pool, applied as a registry user copies it
+// (only the pool names get a suffix, so tests can run side by side): three pools in one apply,
+// machine types chosen from cpu and memory_gb, the sandbox pool on GKE Sandbox, an empty plan
+// after, all three gone after destroy.
+func TestAccNodePool_docsExample(t *testing.T) {
+	acctest.PreCheck(t)
+	suffix := acctest.RandomName("ex")
+	cpu, spot, sandbox := "cpu-optimized-pool-"+suffix, "spot-pool-"+suffix, "sandbox-spot-pool-"+suffix
+	config := acctest.Example(t, "octollm_node_pool",
+		`name               = "cpu-optimized-pool"`, fmt.Sprintf("name               = %q", cpu),
+		`name               = "spot-pool"`, fmt.Sprintf("name               = %q", spot),
+		`name               = "sandbox-spot-pool"`, fmt.Sprintf("name               = %q", sandbox))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkPoolsGone(t, cpu, spot, sandbox),
+		Steps: acctest.ExampleSteps(config,
+			statecheck.ExpectKnownValue("octollm_node_pool.cpu", tfjsonpath.New("machine_type"), knownvalue.StringRegexp(regexp.MustCompile(`^[a-z0-9]+-[a-z]+-[0-9]+$`))),
+			statecheck.ExpectKnownValue("octollm_node_pool.spot", tfjsonpath.New("spot"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue("octollm_node_pool.sandbox", tfjsonpath.New("image_type"), knownvalue.StringExact("COS_CONTAINERD")),
+		),
 	})
 }

@@ -515,3 +515,24 @@ func TestAccPlatform_badInput(t *testing.T) {
 		})
 	}
 }
+
+// The docs' example, examples/resources/octollm_platform, applied as a registry user copies it
+// (in a namespace of the test's own, and without deletion protection so the test can destroy
+// it): the namespace, its labels, the gateway's RBAC and NetworkPolicies in sync; an empty plan
+// after.
+func TestAccPlatform_docsExample(t *testing.T) {
+	acctest.PreCheck(t)
+	ns := acctest.RandomName("example")
+	config := acctest.Example(t, "octollm_platform",
+		`namespace               = "octollm"`, fmt.Sprintf("namespace               = %q", ns),
+		"deletion_protection = true", "deletion_protection = false")
+	const addr = "octollm_platform.this"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: acctest.ExampleSteps(config,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(ns)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("gateway_rbac"), knownvalue.StringExact("in sync")),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("network_policy_status"), knownvalue.StringExact("in sync")),
+		),
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -338,5 +339,29 @@ func TestAccTenant_refusesForeignNamespace(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{Config: e.config(tenantConfig{name: "taken"}),
 			ExpectError: acctest.ErrorText(`name: namespace tenant-taken already exists and is not this provider's tenant "taken"`)}},
+	})
+}
+
+// The docs' examples as a registry user copies them: examples/resources/octollm_billing_plan
+// and octollm_tenant applied together (the tenant renamed so tests can run side by side, and its
+// deletion protection off so the test can destroy it). The tenant ends in sync, billed on the
+// example's plan, and a second plan is empty.
+func TestAccTenant_docsExample(t *testing.T) {
+	e := newEnv(t)
+	name := acctest.RandomName("acme")
+	e.cleanupTenants(name)
+	config := acctest.StripeProvider(e.key, e.platform) +
+		acctest.Example(t, "octollm_billing_plan") +
+		acctest.Example(t, "octollm_tenant",
+			`name         = "acme"`, fmt.Sprintf("name         = %q", name),
+			"deletion_protection = true", "deletion_protection = false")
+	const addr = "octollm_tenant.acme"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: acctest.ExampleSteps(config,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("sync_status"), knownvalue.StringExact(tenant.InSync)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("namespace"), knownvalue.StringExact(tenant.Namespace(name))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("stripe_subscription_id"), knownvalue.StringRegexp(regexp.MustCompile(`^sub_`))),
+		),
 	})
 }
