@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 )
 
@@ -155,22 +157,15 @@ func (c *cli) tenant(name string) map[string]any {
 	if err := cmd.Run(); err != nil {
 		c.t.Fatalf("show -json: %v\n%s", err, out)
 	}
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
+	var state tfjson.State
 	if err := json.Unmarshal(out.Bytes(), &state); err != nil {
 		c.t.Fatalf("show -json: %v\n%s", err, out)
 	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == "octollm_tenant."+name {
-			return r.Values
+	if state.Values != nil {
+		for _, r := range state.Values.RootModule.Resources {
+			if r.Address == "octollm_tenant."+name {
+				return r.AttributeValues
+			}
 		}
 	}
 	c.t.Fatalf("show -json has no octollm_tenant.%s:\n%s", name, out)
