@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"cloud.google.com/go/container/apiv1/containerpb"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -194,11 +196,7 @@ func (r *platformRun) destroy() {
 func (r *platformRun) stateIDs() map[string][]string {
 	r.t.Helper()
 	out := r.must("show", "-json", "-no-color")
-	var st struct {
-		Values *struct {
-			RootModule stateModule `json:"root_module"`
-		} `json:"values"`
-	}
+	var st tfjson.State
 	if err := json.Unmarshal([]byte(out), &st); err != nil {
 		r.t.Fatalf("tofu show -json: %v", err)
 	}
@@ -206,11 +204,11 @@ func (r *platformRun) stateIDs() map[string][]string {
 	if st.Values == nil {
 		return ids
 	}
-	var walk func(m stateModule)
-	walk = func(m stateModule) {
+	var walk func(m *tfjson.StateModule)
+	walk = func(m *tfjson.StateModule) {
 		for _, res := range m.Resources {
-			if res.Mode == "managed" {
-				id, _ := res.Values["id"].(string)
+			if res.Mode == tfjson.ManagedResourceMode {
+				id, _ := res.AttributeValues["id"].(string)
 				ids[res.Type] = append(ids[res.Type], id)
 			}
 		}
@@ -220,15 +218,6 @@ func (r *platformRun) stateIDs() map[string][]string {
 	}
 	walk(st.Values.RootModule)
 	return ids
-}
-
-type stateModule struct {
-	Resources []struct {
-		Mode   string         `json:"mode"`
-		Type   string         `json:"type"`
-		Values map[string]any `json:"values"`
-	} `json:"resources"`
-	ChildModules []stateModule `json:"child_modules"`
 }
 
 func tail(s string, n int) string {

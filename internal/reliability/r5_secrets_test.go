@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/octollm/terraform-provider-octollm/internal/acctest"
 )
 
@@ -132,40 +134,32 @@ resource "octollm_tenant" %[1]q {
 
 	run(true, "apply", "-auto-approve", "-no-color", "-input=false")
 	// The real values, read back from state (show -json prints them, with the marks).
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address      string          `json:"address"`
-					Type         string          `json:"type"`
-					Values       map[string]any  `json:"values"`
-					RawSensitive json.RawMessage `json:"sensitive_values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
+	var show tfjson.State
 	stateJSON := run(false, "show", "-json", "-no-color")
 	if err := json.Unmarshal([]byte(stateJSON), &show); err != nil {
 		t.Fatalf("tofu show -json: %v", err)
 	}
 	secrets := map[string]string{"the Stripe key": stripeKey}
 	marked := 0
+	if show.Values == nil {
+		t.Fatal("tofu show -json: the state has no values")
+	}
 	for _, r := range show.Values.RootModule.Resources {
 		if r.Type != "octollm_tenant" {
 			continue
 		}
-		key, _ := r.Values["api_key"].(string)
+		key, _ := r.AttributeValues["api_key"].(string)
 		if !strings.HasPrefix(key, "ollm_") {
 			t.Errorf("%s: api_key in state is %q, not a tenant key", r.Address, key)
 			continue
 		}
 		secrets[r.Address+"'s API key"] = key
 		var sens map[string]any
-		if err := json.Unmarshal(r.RawSensitive, &sens); err != nil {
+		if err := json.Unmarshal(r.SensitiveValues, &sens); err != nil {
 			t.Fatal(err)
 		}
 		if sens["api_key"] != true {
-			t.Errorf("%s: the state does not mark api_key sensitive (sensitive_values %s)", r.Address, r.RawSensitive)
+			t.Errorf("%s: the state does not mark api_key sensitive (sensitive_values %s)", r.Address, r.SensitiveValues)
 		} else {
 			marked++
 		}
